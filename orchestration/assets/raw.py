@@ -1,0 +1,78 @@
+"""Raw assets: one Dagster multi-asset per source system, one asset per raw table."""
+
+from datetime import UTC
+from types import ModuleType
+
+import dagster as dg
+import dlt
+from dagster_dlt import DagsterDltResource, DagsterDltTranslator
+from dagster_dlt.asset_decorator import build_dlt_asset_specs
+from dagster_dlt.translator import DltResourceTranslatorData
+
+from ..partitions import monthly
+from ..resources import SourceSystems, Warehouse
+from ..sources import ACTIVITY_SOURCES, SNAPSHOT_SOURCES
+from ..sources.records import Window
+
+OWNER = "team:data-engineering"
+# Transient trouble (a source down for minutes) is retried by the step; request-level
+# retries (429, 5xx, timeouts) already happened inside the connector.
+RETRY = dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL)
+
+
+class RawTranslator(DagsterDltTranslator):
+    """Keys ``raw/<table>``, the raw group, the source system as a kind."""
+
+    def get_asset_spec(self, data: DltResourceTranslatorData) -> dg.AssetSpec:
+        spec = super().get_asset_spec(data)
+        return spec.replace_attributes(
+            key=dg.AssetKey(["raw", data.resource.name]),
+            deps=[],
+            group_name="raw",
+            owners=[OWNER],
+            kinds={"dlt", "duckdb", data.resource.source_name},
+        )
+
+
+def raw_assets(module: ModuleType, partitions_def: dg.PartitionsDefinition | None) -> dg.AssetsDefinition:
+    name = module.Settings.SOURCE
+    translator = RawTranslator()
+    specs = build_dlt_asset_specs(
+        dlt_source=module.source(None, None),
+        dlt_pipeline=dlt.pipeline(pipeline_name=f"raw_{name}", destination="duckdb", dataset_name="raw"),
+        dagster_dlt_translator=translator,
+    )
+
+    @dg.multi_asset(
+        name=f"raw_{name}",
+        specs=specs,
+        partitions_def=partitions_def,
+        backfill_policy=dg.BackfillPolicy.single_run() if partitions_def else None,
+        retry_policy=RETRY,
+        can_subset=True,
+        pool="warehouse",
+    )
+    def load(
+        context: dg.AssetExecutionContext,
+        dlt: DagsterDltResource,
+        warehouse: Warehouse,
+        source_systems: SourceSystems,
+    ):
+        settings = source_systems.settings(module, context.log)
+        window = None
+        if partitions_def:
+            span = context.partition_time_window
+            window = Window(span.start.astimezone(UTC), span.end.astimezone(UTC))
+            context.log.info(f"{name}: loading {window.start:%Y-%m-%d} .. {window.end:%Y-%m-%d}")
+        yield from dlt.run(
+            context=context,
+            dlt_source=module.source(settings, window, source_systems.policy()),
+            dlt_pipeline=warehouse.dlt_pipeline(f"raw_{name}"),
+            dagster_dlt_translator=translator,
+        ).fetch_row_count()
+
+    return load
+
+
+activity_assets = [raw_assets(module, monthly) for module in ACTIVITY_SOURCES]
+snapshot_assets = [raw_assets(module, None) for module in SNAPSHOT_SOURCES]

@@ -1,0 +1,46 @@
+"""`python -m orchestration.sandbox serve ...`: run the sandbox in the foreground."""
+
+import argparse
+import time
+from datetime import date
+
+from .company import generate_company
+from .server import SandboxServer
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m orchestration.sandbox")
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="serve the simulated company's APIs over HTTP")
+    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--employees", type=int, default=500)
+    serve.add_argument("--seed", type=int, default=42)
+    serve.add_argument("--as-of", type=date.fromisoformat, default=date.today().replace(day=1),
+                       help="history covers the 12 months before this date (default: first of this month)")
+    serve.add_argument("--reviews-dir", help="also write the review tool's CSV exports here")
+    serve.add_argument("--ground-truth", help="also write the latent truth CSV here")
+    serve.add_argument("--fault", action="append", default=[], metavar="SOURCE:KIND[:TIMES[:AFTER]]",
+                       help="queue a fault, e.g. jira:rate_limit or zendesk:slow:2:5")
+    args = parser.parse_args(argv)
+
+    company = generate_company(seed=args.seed, employees=args.employees, as_of=args.as_of)
+    if args.reviews_dir:
+        company.write_review_exports(args.reviews_dir)
+    if args.ground_truth:
+        company.write_ground_truth(args.ground_truth)
+    server = SandboxServer(company, port=args.port, host=args.host, reviews_dir=args.reviews_dir)
+    for spec in args.fault:
+        source, kind, *counts = spec.split(":")
+        server.faults.add(source, kind, *(int(c) for c in counts[:2]))
+    with server:
+        print(f"sandbox serving {len(company.people)} employees at {server.url} (Ctrl-C to stop)", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,40 @@
+"""The nightly refresh: at 02:00 (``SCHEDULE_TIMEZONE``, default UTC) reload the month in
+progress and the snapshots; on the first night of a month, also the month just ended."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta
+
+import dagster as dg
+
+from .assets.raw import activity_assets, snapshot_assets
+from .partitions import monthly
+
+ingest_job = dg.define_asset_job(
+    "ingest",
+    selection=dg.AssetSelection.assets(*activity_assets, *snapshot_assets),
+    partitions_def=monthly,
+    description="Load every source system for one month (activity) plus the HRIS and review snapshots.",
+)
+
+
+def months_to_refresh(moment: datetime) -> list[str]:
+    """The partitions a nightly run at ``moment`` reloads: yesterday's month, then today's."""
+    months = [monthly.get_partition_key_for_timestamp(m.timestamp()) for m in (moment - timedelta(days=1), moment)]
+    return list(dict.fromkeys(months))
+
+
+@dg.schedule(
+    name="nightly",
+    cron_schedule="0 2 * * *",
+    job=ingest_job,
+    execution_timezone=os.environ.get("SCHEDULE_TIMEZONE", "UTC"),
+)
+def nightly(context: dg.ScheduleEvaluationContext):
+    moment = context.scheduled_execution_time
+    *earlier, current = months_to_refresh(moment)
+    activity_keys = [key for assets in activity_assets for key in assets.keys]
+    for key in earlier:
+        yield dg.RunRequest(run_key=f"{moment:%Y-%m-%d}/{key}", partition_key=key, asset_selection=activity_keys)
+    yield dg.RunRequest(run_key=f"{moment:%Y-%m-%d}/{current}", partition_key=current)
