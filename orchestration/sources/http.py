@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+from dlt.common.jsonpath import compile_path
 from dlt.sources.helpers.requests import Client
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import BasePaginator
@@ -105,6 +107,9 @@ class Connection:
             last["url"] = response.url
             if response.status_code >= 400:
                 raise_http_error(response)
+            parsed = orjson.loads(response.content)  # malformed JSON fails here, not retried
+            # dlt's data selector and paginator each call .json(): parse a page once, not thrice.
+            response.json = lambda **_: parsed
             if check is not None:
                 check(response)
 
@@ -114,7 +119,7 @@ class Connection:
             params=params,
             json=json,
             paginator=paginator,
-            data_selector=data_selector,
+            data_selector=compile_path(data_selector),  # dlt would re-parse a string every page
             hooks={"response": [_reset_as_retry_after, remember]},
         )
         page = 1
@@ -139,7 +144,7 @@ def raise_http_error(response: Response) -> None:
 
 
 def _reason(exc: BaseException) -> str:
-    if isinstance(exc, ValueError) and "JSON" in type(exc).__name__ + str(exc):
+    if isinstance(exc, orjson.JSONDecodeError):
         return f"malformed JSON ({exc})"
     return str(exc).split("\n")[0]
 

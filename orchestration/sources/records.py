@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 import pyarrow as pa
 
 PAYLOAD_COLUMNS = {"payload": {"data_type": "json"}}
@@ -56,17 +56,17 @@ def raw_table(
     Pages go to dlt as Arrow tables: dlt's row-by-row normaliser is ten times slower.
     """
     keys: list[list[str]] = [[] for _ in key_columns]
-    payloads: list[str] = []
+    payloads: list[bytes] = []
     for key, record in records:
         for column, value in zip(keys, key, strict=True):
             column.append(str(value))
-        payloads.append(json.dumps(record, separators=(",", ":")))
+        payloads.append(orjson.dumps(record))
     n = len(payloads)
     columns = {name: pa.array(values, pa.string()) for name, values in zip(key_columns, keys)}
     return pa.table(
         {
             **columns,
-            "payload": pa.array(payloads, pa.string()),
+            "payload": pa.array([p.decode() for p in payloads], pa.string()),
             "_loaded_at": pa.array([loaded_at] * n, _TIMESTAMP),
             "_window_start": pa.array([window.start if window else None] * n, _TIMESTAMP),
             "_window_end": pa.array([window.end if window else None] * n, _TIMESTAMP),

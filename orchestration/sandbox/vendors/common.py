@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import orjson
 
 from ..company import Company
 
@@ -49,14 +50,38 @@ class Response:
     def encoded(self) -> bytes:
         if isinstance(self.body, bytes):
             return self.body
-        return b"" if self.body is None else json.dumps(self.body, separators=(",", ":"), allow_nan=False,
-                                                        default=_numpy_scalar).encode()
+        return b"" if self.body is None else orjson.dumps(self.body, default=_numpy_scalar,
+                                                          option=orjson.OPT_SERIALIZE_NUMPY)
 
 
 def _numpy_scalar(value):
     if isinstance(value, np.generic):
         return value.item()
     raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+class Rows:
+    """Row access to a DataFrame through its column arrays: ``rows[i]["col"]``.
+
+    Rendering a page touches every row once; pandas' ``.iloc[i]`` builds a Series per row and
+    made a 1,000-ticket page take 0.4 s.
+    """
+
+    def __init__(self, frame):
+        self._columns = {name: frame[name].to_numpy() for name in frame.columns}
+
+    def __getitem__(self, i: int) -> "_Row":
+        return _Row(self._columns, i)
+
+
+class _Row:
+    __slots__ = ("_columns", "_i")
+
+    def __init__(self, columns: dict, i: int):
+        self._columns, self._i = columns, i
+
+    def __getitem__(self, name: str):
+        return self._columns[name][self._i]
 
 
 class BadRequest(Exception):

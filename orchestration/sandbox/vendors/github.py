@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 import numpy as np
 
-from .common import Response, VendorApi, cursor, iso_z, maybe, page, position
+from .common import Response, VendorApi, cursor, iso_z, maybe, page, position, Rows
 
 REVIEW_STATES = ("APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED")
 TITLES = ("Fix race in job runner", "Add pagination to export", "Bump dependencies", "Refactor auth flow",
@@ -25,11 +25,14 @@ class GitHubApi(VendorApi):
     def __init__(self, company):
         super().__init__(company)
         self.prs = company.tables["pull_requests"]
+        self.pr_rows = Rows(self.prs)
         self.reviews = company.tables["reviews"]
+        self.reviews_rows = Rows(self.reviews)
         repo = self.prs["repo"].to_numpy()
         self.repo_start = np.searchsorted(repo, np.arange(len(company.github_repos) + 1))
         self.review_start = np.searchsorted(self.reviews["pr"].to_numpy(), np.arange(len(self.prs) + 1))
         self.members = company.accounts["github"]
+        self.members_rows = Rows(self.members)
         self.author = company.account_of("github", "Engineering", self.prs["who"].to_numpy())
         self.reviewer = company.account_of("github", "Engineering", self.reviews["who"].to_numpy())
         self.logins = self.members["account_id"].to_numpy()
@@ -83,7 +86,7 @@ class GitHubApi(VendorApi):
         return maybe(int(account), lambda a: {"login": self.logins[a]})
 
     def pr_node(self, i):
-        pr = self.prs.iloc[i]
+        pr = self.pr_rows[i]
         closed = int(pr["closed"])
         state = "MERGED" if pr["merged"] else ("CLOSED" if closed != -1 else "OPEN")
         reviews = range(self.review_start[i], min(self.review_start[i + 1], self.review_start[i] + 100))
@@ -93,8 +96,8 @@ class GitHubApi(VendorApi):
             "mergedAt": iso_z(closed) if pr["merged"] else None, "closedAt": maybe(closed, iso_z),
             "state": state, "author": self._login(self.author[i]),
             "reviews": {"nodes": [{"author": self._login(self.reviewer[k]),
-                                   "state": REVIEW_STATES[int(self.reviews["state"].iat[k])],
-                                   "submittedAt": iso_z(self.reviews["submitted"].iat[k])} for k in reviews]},
+                                   "state": REVIEW_STATES[int(self.reviews_rows[k]["state"])],
+                                   "submittedAt": iso_z(self.reviews_rows[k]["submitted"])} for k in reviews]},
         }
 
     def graphql_members(self, variables, first):
@@ -104,8 +107,8 @@ class GitHubApi(VendorApi):
                 "type": "NOT_FOUND", "path": ["organization"],
                 "message": f"Could not resolve to an Organization with the login of '{login}'."}]})
         lo, hi, more = page(len(self.members), position("members", variables.get("after")), first)
-        nodes = [{"login": self.logins[a], "name": self.members["name"].iat[a],
-                  "email": self.members["email"].iat[a] or ""} for a in range(lo, hi)]
+        nodes = [{"login": self.logins[a], "name": self.members_rows[a]["name"],
+                  "email": self.members_rows[a]["email"] or ""} for a in range(lo, hi)]
         body = {"data": {"organization": {"membersWithRole": {
             "totalCount": len(self.members),
             "pageInfo": {"hasNextPage": more, "endCursor": cursor("members", hi) if hi > lo else None},
@@ -143,7 +146,7 @@ class GitHubApi(VendorApi):
                         served={"github_pull_requests": [f"{owner}/{name}#{p['number']}" for p in body]})
 
     def rest_pr(self, root, owner, name, i):
-        pr = self.prs.iloc[i]
+        pr = self.pr_rows[i]
         closed, number = int(pr["closed"]), int(pr["number"])
         author = self.author[i]
         return {
@@ -164,8 +167,8 @@ class GitHubApi(VendorApi):
         i = int(hit[0])
         reviews = np.arange(self.review_start[i], self.review_start[i + 1])
         lo, hi, headers = self._rest_page(request, len(reviews), request.path)
-        body = [{"id": int(self.reviews["id"].iat[k]),
+        body = [{"id": int(self.reviews_rows[k]["id"]),
                  "user": self._login(self.reviewer[k]),
-                 "state": REVIEW_STATES[int(self.reviews["state"].iat[k])],
-                 "submitted_at": iso_z(self.reviews["submitted"].iat[k])} for k in reviews[lo:hi]]
+                 "state": REVIEW_STATES[int(self.reviews_rows[k]["state"])],
+                 "submitted_at": iso_z(self.reviews_rows[k]["submitted"])} for k in reviews[lo:hi]]
         return Response(200, body, headers)

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from .common import BadRequest, Response, VendorApi, cursor, iso_millis, iso_z, maybe, page, position
+from .common import BadRequest, Response, VendorApi, cursor, iso_millis, iso_z, maybe, page, position, Rows
 
 STORY_POINTS_FIELD = "customfield_10016"
 SPRINT_FIELD = "customfield_10020"
@@ -61,8 +61,10 @@ class JiraApi(VendorApi):
     def __init__(self, company):
         super().__init__(company)
         self.issues = company.tables["jira_issues"]
+        self.issue_rows = Rows(self.issues)
         self.updated = self.issues["updated"].to_numpy()
         self.accounts = company.accounts["jira"]
+        self.account_rows = Rows(self.accounts)
         self.assignee = company.account_of("jira", "Engineering", self.issues["who"].to_numpy())
 
     def error(self, status, message):
@@ -113,7 +115,7 @@ class JiraApi(VendorApi):
         return Response(200, body, served={"jira_issues": [i["id"] for i in issues]})
 
     def render(self, root, i, wanted):
-        row = self.issues.iloc[i]
+        row = self.issue_rows[i]
         issue_id = str(int(row["id"]))
         key = f"{self.company.jira_projects[int(row['project'])]}-{int(row['number'])}"
         issue = {"expand": "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations",
@@ -154,7 +156,7 @@ class JiraApi(VendorApi):
                 "startDate": iso_z(bounds[s])[:-1] + ".000Z", "endDate": end, "completeDate": end}
 
     def user(self, root, a):
-        acc = self.accounts.iloc[a]
+        acc = self.account_rows[a]
         user = {"self": f"{root}/jira/rest/api/3/user?accountId={acc['account_id']}",
                 "accountId": acc["account_id"], "accountType": "atlassian"}
         if acc["email"] is not None:

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import numpy as np
 
-from .common import BadRequest, Response, VendorApi, iso_z, page
+from .common import BadRequest, Response, VendorApi, iso_z, page, Rows
 
 STATUSES = ("triggered", "acknowledged", "resolved")
 MAX_RANGE_S = 183 * 86_400
@@ -25,8 +25,10 @@ class PagerDutyApi(VendorApi):
     def __init__(self, company):
         super().__init__(company)
         self.rows = company.tables["incidents"]
+        self.incident_rows = Rows(self.rows)
         self.created = self.rows["created"].to_numpy()
         self.users_ = company.accounts["pagerduty"]
+        self.users_rows = Rows(self.users_)
         self.responder = company.account_of("pagerduty", "Engineering", self.rows["who"].to_numpy())
 
     def authorized(self, request):
@@ -49,8 +51,8 @@ class PagerDutyApi(VendorApi):
         return lo, hi, envelope
 
     def user_ref(self, root, a):
-        return {"id": self.users_["account_id"].iat[a], "type": "user_reference",
-                "summary": self.users_["name"].iat[a], "self": f"{root}/pagerduty/users/{self.users_['account_id'].iat[a]}"}
+        return {"id": self.users_rows[a]["account_id"], "type": "user_reference",
+                "summary": self.users_rows[a]["name"], "self": f"{root}/pagerduty/users/{self.users_rows[a]['account_id']}"}
 
     def incidents(self, request):
         end = self.company.window_.end_s
@@ -64,7 +66,7 @@ class PagerDutyApi(VendorApi):
         return Response(200, {"incidents": body, **envelope}, served={"pagerduty_incidents": [b["id"] for b in body]})
 
     def render(self, root, i):
-        row = self.rows.iloc[i]
+        row = self.incident_rows[i]
         status = STATUSES[int(row["status"])]
         responder = self.user_ref(root, int(self.responder[i]))
         repo = self.company.github_repos[int(row["service"])].split("/")[1]
@@ -84,8 +86,8 @@ class PagerDutyApi(VendorApi):
 
     def users(self, request):
         lo, hi, envelope = self._offset_page(request, len(self.users_))
-        body = [{"id": self.users_["account_id"].iat[a], "type": "user", "name": self.users_["name"].iat[a],
-                 "email": self.users_["email"].iat[a], "summary": self.users_["name"].iat[a],
+        body = [{"id": self.users_rows[a]["account_id"], "type": "user", "name": self.users_rows[a]["name"],
+                 "email": self.users_rows[a]["email"], "summary": self.users_rows[a]["name"],
                  "role": "user", "time_zone": "Etc/UTC",
-                 "self": f"{request.root}/pagerduty/users/{self.users_['account_id'].iat[a]}"} for a in range(lo, hi)]
+                 "self": f"{request.root}/pagerduty/users/{self.users_rows[a]['account_id']}"} for a in range(lo, hi)]
         return Response(200, {"users": body, **envelope}, served={"pagerduty_users": [u["id"] for u in body]})

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..activity import OPEN_STAGES, OPP_TYPES
 from ..timeline import epoch
-from .common import BadRequest, Response, VendorApi, iso_date, iso_millis
+from .common import BadRequest, Response, VendorApi, iso_date, iso_millis, Rows
 
 
 API = "/services/data/v62.0"
@@ -45,7 +45,9 @@ class SalesforceApi(VendorApi):
     def __init__(self, company):
         super().__init__(company)
         self.opps = company.tables["opportunities"]
+        self.opp_rows = Rows(self.opps)
         self.users = company.accounts["salesforce"]
+        self.user_rows = Rows(self.users)
         self.owner = company.account_of("salesforce", "Sales", self.opps["who"].to_numpy())
         # Filterable columns (epoch seconds) per object.
         self.filters = {"opportunity": {"lastmodifieddate": self.opps["modified"].to_numpy(),
@@ -114,7 +116,7 @@ class SalesforceApi(VendorApi):
         return Response(200, body, served=served)
 
     def opportunity(self, i, fields):
-        row = self.opps.iloc[i]
+        row = self.opp_rows[i]
         stage = int(row["stage"])
         owner = int(self.owner[i])
         account = f"001{int(row['account']):015d}"
@@ -123,13 +125,13 @@ class SalesforceApi(VendorApi):
             "AccountId": account, "Amount": None if row["amount"] != row["amount"] else float(row["amount"]),
             "StageName": {-1: "Closed Won", -2: "Closed Lost"}.get(stage) or OPEN_STAGES[stage],
             "IsWon": bool(row["won"]), "IsClosed": bool(row["closed"]), "CloseDate": iso_date(row["close_date"]),
-            "OwnerId": self.users["account_id"].iat[owner], "CreatedDate": iso_millis(row["created"]),
+            "OwnerId": self.user_rows[owner]["account_id"], "CreatedDate": iso_millis(row["created"]),
             "LastModifiedDate": iso_millis(row["modified"]), "Type": OPP_TYPES[int(row["type"])],
         }
         return self._record("Opportunity", row["sf_id"], values, fields)
 
     def user(self, a, fields):
-        acc = self.users.iloc[a]
+        acc = self.user_rows[a]
         values = {"Id": acc["account_id"], "Name": acc["name"], "Email": acc["email"],
                   "Username": acc["email"], "IsActive": bool(acc["active"])}
         return self._record("User", acc["account_id"], values, fields)

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 import numpy as np
 
-from .common import BadRequest, Response, VendorApi, cursor, iso_z, maybe, page, position
+from .common import BadRequest, Response, VendorApi, cursor, iso_z, maybe, page, position, Rows
 
 STATUSES = ("new", "open", "pending", "solved", "closed")
 CHANNELS = ("email", "web", "chat")
@@ -27,10 +27,13 @@ class ZendeskApi(VendorApi):
     def __init__(self, company):
         super().__init__(company)
         self.tickets = company.tables["tickets"]
+        self.ticket_rows = Rows(self.tickets)
         self.updated = self.tickets["updated"].to_numpy()
         self.ratings_ = company.tables["satisfaction_ratings"]
+        self.rating_rows = Rows(self.ratings_)
         self.rated_at = self.ratings_["rated_at"].to_numpy()
         self.agents = company.accounts["zendesk"]
+        self.agents_rows = Rows(self.agents)
         self.assignee = company.account_of("zendesk", "Support", self.tickets["who"].to_numpy())
         self.rating_agent = company.account_of("zendesk", "Support", self.ratings_["agent"].to_numpy())
 
@@ -42,7 +45,7 @@ class ZendeskApi(VendorApi):
         return Response(401, {"error": "Couldn't authenticate you"})
 
     def _agent_id(self, a):
-        return maybe(int(a), lambda k: int(self.agents["account_id"].iat[k]))
+        return maybe(int(a), lambda k: int(self.agents_rows[k]["account_id"]))
 
     def export(self, request):
         if request.query.get("cursor"):
@@ -67,7 +70,7 @@ class ZendeskApi(VendorApi):
         return Response(200, body, served={"zendesk_tickets": [t["id"] for t in tickets]})
 
     def ticket(self, root, i):
-        row = self.tickets.iloc[i]
+        row = self.ticket_rows[i]
         ticket_id = int(row["id"])
         return {
             "url": f"{root}/zendesk/api/v2/tickets/{ticket_id}.json", "id": ticket_id, "external_id": None,
@@ -80,7 +83,7 @@ class ZendeskApi(VendorApi):
         }
 
     def metric_set(self, root, i):
-        row = self.tickets.iloc[i]
+        row = self.ticket_rows[i]
         ticket_id = int(row["id"])
         solved = maybe(int(row["solved"]), iso_z)
         assigned = None if int(row["status"]) == 0 else iso_z(row["created"])
@@ -122,7 +125,7 @@ class ZendeskApi(VendorApi):
                         served={"zendesk_satisfaction_ratings": [r["id"] for r in body]})
 
     def rating(self, root, k):
-        row = self.ratings_.iloc[k]
+        row = self.rating_rows[k]
         rating_id = int(row["id"])
         score = SCORES[int(row["score"])]
         return {"url": f"{root}/zendesk/api/v2/satisfaction_ratings/{rating_id}.json", "id": rating_id,
@@ -135,9 +138,9 @@ class ZendeskApi(VendorApi):
         role = request.query.get("role", "agent")
         total = len(self.agents) if role == "agent" else 0
         lo, hi, meta, links = self._cursor_page(request, "users", 0, total, request.path)
-        body = [{"id": int(self.agents["account_id"].iat[a]),
-                 "url": f"{request.root}/zendesk/api/v2/users/{int(self.agents['account_id'].iat[a])}.json",
-                 "name": self.agents["name"].iat[a], "email": self.agents["email"].iat[a], "role": "agent",
-                 "active": bool(self.agents["active"].iat[a])} for a in range(lo, hi)]
+        body = [{"id": int(self.agents_rows[a]["account_id"]),
+                 "url": f"{request.root}/zendesk/api/v2/users/{int(self.agents_rows[a]['account_id'])}.json",
+                 "name": self.agents_rows[a]["name"], "email": self.agents_rows[a]["email"], "role": "agent",
+                 "active": bool(self.agents_rows[a]["active"])} for a in range(lo, hi)]
         return Response(200, {"users": body, "meta": meta, "links": links},
                         served={"zendesk_agents": [u["id"] for u in body]})

@@ -1,0 +1,66 @@
+"""``make demo``: load the whole history of the sandbox org (or the live sources) into DuckDB.
+
+Runs against the Dagster instance in ``DAGSTER_HOME``, so the runs show up in ``make dev``.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import dagster as dg
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+from .assets.raw import activity_assets, snapshot_assets
+from .definitions import RESOURCES
+from .resources import first_of_this_month
+
+HISTORY_MONTHS = 12
+
+
+def history_partitions(as_of: date, months: int = HISTORY_MONTHS) -> tuple[str, str]:
+    """The first and last monthly partition keys of the ``months`` whole months before ``as_of``."""
+    end = as_of.replace(day=1)
+    index = end.year * 12 + end.month - 1
+    first, last = index - months, index - 1
+    return (f"{first // 12:04d}-{first % 12 + 1:02d}-01", f"{last // 12:04d}-{last % 12 + 1:02d}-01")
+
+
+def row_counts(warehouse) -> list[tuple[str, int]]:
+    with warehouse.connect() as con:
+        tables = con.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'raw' and table_name not like '\\_dlt%' escape '\\' order by 1"
+        ).fetchall()
+        return [(t, con.execute(f'select count(*) from raw."{t}"').fetchone()[0]) for (t,) in tables]
+
+
+def main() -> int:
+    systems, warehouse = RESOURCES["source_systems"], RESOURCES["warehouse"]
+    as_of = date.fromisoformat(systems.sandbox_as_of) if systems.sandbox_as_of else first_of_this_month()
+    first, last = history_partitions(as_of)
+    instance = dg.DagsterInstance.get()
+    print(f"==> loading snapshots (HRIS, review exports), then activity {first[:7]} .. {last[:7]}", flush=True)
+    results = [
+        dg.materialize(snapshot_assets, instance=instance, resources=RESOURCES, raise_on_error=False),
+        dg.materialize(
+            activity_assets,
+            instance=instance,
+            resources=RESOURCES,
+            tags={ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last},
+            raise_on_error=False,
+        ),
+    ]
+    print("\n==> raw tables")
+    for table, count in row_counts(warehouse):
+        print(f"    raw.{table:<32} {count:>9,}")
+    print(f"\nwarehouse: {warehouse.path}")
+    failed = [event.step_key for r in results for event in r.all_events if event.is_step_failure]
+    if failed:
+        print(f"FAILED steps: {', '.join(failed)} (see the log above)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
