@@ -43,7 +43,7 @@ class Warehouse(dg.ConfigurableResource):
             destination=dlt.destinations.duckdb(str(Path(self.path).resolve())),
             dataset_name="raw",
             pipelines_dir=str(self.data_dir / ".dlt"),
-            progress="log",
+            progress=dlt.progress.log(log_period=5, dump_system_stats=False),
         )
 
     def connect(self, read_only: bool = True) -> duckdb.DuckDBPyConnection:

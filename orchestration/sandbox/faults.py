@@ -30,6 +30,11 @@ class FaultQueue:
         with self._lock:
             self._queues.setdefault(source, deque()).append(Fault(kind, int(times), int(after), float(seconds)))
 
+    def pending(self, source: str) -> int:
+        """How many faulty responses are still queued for `source`."""
+        with self._lock:
+            return sum(fault.times for fault in self._queues.get(source, ()))
+
     def clear(self) -> None:
         with self._lock:
             self._queues.clear()

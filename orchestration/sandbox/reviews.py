@@ -1,4 +1,4 @@
-"""The review tool's CSV exports (see docs/review_exports.md), one frame per file."""
+"""The review tool's CSV exports (format: README, "Review-tool exports"), one frame per file."""
 
 from datetime import date
 

@@ -1,0 +1,51 @@
+# Two commands on a fresh machine with python3 and make: `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+UV_VERSION := 0.13.9
+UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
+ENV_FILE := $(if $(wildcard .env),--env-file .env)
+RUN := $(UV) run --frozen $(ENV_FILE)
+
+export UV_PYTHON_DOWNLOADS := never
+export DAGSTER_HOME := $(CURDIR)/dagster_home
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+export DO_NOT_TRACK := 1
+export RUNTIME__DLTHUB_TELEMETRY := false
+
+.PHONY: help setup demo test dev validate bench-ingest clean
+
+help:
+	@echo "make demo          set up, then load the sandbox org's 12 months into DuckDB"
+	@echo "make test          set up, then run the whole test suite"
+	@echo "make dev           open the Dagster UI on this code location"
+	@echo "make validate      dagster definitions validate"
+	@echo "make bench-ingest  ingest benchmark: 500 and 5,000 employees"
+
+$(CURDIR)/.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet "uv==$(UV_VERSION)"
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+setup: .venv/.synced
+
+demo: setup
+	$(RUN) python -m orchestration.demo
+
+test: setup
+	$(RUN) pytest
+
+dev: setup
+	$(RUN) dagster dev -w workspace.yaml
+
+validate: setup
+	$(RUN) dagster definitions validate -w workspace.yaml
+
+bench-ingest: setup
+	$(RUN) python -m benchmarks.ingest
+
+clean:
+	rm -rf .venv .tools data dagster_home/storage dagster_home/history dagster_home/schedules dagster_home/logs
