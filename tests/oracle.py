@@ -5,7 +5,11 @@ to now, Jira queried a day wider for time zones): connectors keep only the recor
 the window, so for those tables the expected keys come from the company's own data.
 """
 
+import csv
+from pathlib import Path
+
 from orchestration.sources.records import Window
+from orchestration.sources.reviews import EXPORTS
 
 WINDOWED = ("jira_issues", "github_pull_requests", "zendesk_tickets")
 
@@ -35,3 +39,9 @@ def expected_keys(company, server, table: str, windows: list[Window]) -> set[str
     inside = set().union(*(in_window_keys(company, table, w) for w in windows))
     assert inside <= served, f"{table}: in-window records were never served"
     return inside
+
+
+def export_rows(server, table: str) -> int:
+    """Data rows in the review export file behind a review table."""
+    with (Path(server.reviews_dir) / EXPORTS[table].FILE).open(newline="") as handle:
+        return sum(1 for _ in csv.DictReader(handle))

@@ -12,7 +12,10 @@ from dagster_dlt.translator import DltResourceTranslatorData
 from ..partitions import monthly
 from ..resources import SourceSystems, Warehouse
 from ..sources import ACTIVITY_SOURCES, SNAPSHOT_SOURCES
+from ..sources.http import SourceError
 from ..sources.records import Window
+from ..sources.reviews import ReviewExportError
+from ..sources.settings import SourceConfigError
 
 OWNER = "team:data-engineering"
 # Transient trouble (a source down for minutes) is retried by the step; request-level
@@ -32,6 +35,17 @@ class RawTranslator(DagsterDltTranslator):
             owners=[OWNER],
             kinds={"dlt", "duckdb", data.resource.source_name},
         )
+
+
+def _permanent_cause(exc: BaseException) -> BaseException | None:
+    """The error in the chain that retrying cannot fix, if there is one."""
+    while exc is not None:
+        if isinstance(exc, SourceError) and not exc.retryable:
+            return exc
+        if isinstance(exc, (ReviewExportError, SourceConfigError)):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def raw_assets(module: ModuleType, partitions_def: dg.PartitionsDefinition | None) -> dg.AssetsDefinition:
@@ -58,18 +72,25 @@ def raw_assets(module: ModuleType, partitions_def: dg.PartitionsDefinition | Non
         warehouse: Warehouse,
         source_systems: SourceSystems,
     ):
-        settings = source_systems.settings(module, context.log)
-        window = None
-        if partitions_def:
-            span = context.partition_time_window
-            window = Window(span.start.astimezone(UTC), span.end.astimezone(UTC))
-            context.log.info(f"{name}: loading {window.start:%Y-%m-%d} .. {window.end:%Y-%m-%d}")
-        yield from dlt.run(
-            context=context,
-            dlt_source=module.source(settings, window, source_systems.policy()),
-            dlt_pipeline=warehouse.dlt_pipeline(f"raw_{name}"),
-            dagster_dlt_translator=translator,
-        ).fetch_row_count()
+        try:
+            settings = source_systems.settings(module, context.log)
+            window = None
+            if partitions_def:
+                span = context.partition_time_window
+                window = Window(span.start.astimezone(UTC), span.end.astimezone(UTC))
+                context.log.info(f"{name}: loading {window.start:%Y-%m-%d} .. {window.end:%Y-%m-%d}")
+            yield from dlt.run(
+                context=context,
+                dlt_source=module.source(settings, window, source_systems.policy()),
+                dlt_pipeline=warehouse.dlt_pipeline(f"raw_{name}"),
+                dagster_dlt_translator=translator,
+            ).fetch_row_count()
+        except Exception as exc:
+            cause = _permanent_cause(exc)
+            if cause is None:
+                raise
+            # Malformed data, bad settings or a refused request fail the same way on a retry.
+            raise dg.Failure(description=str(cause), allow_retries=False) from exc
 
     return load
 

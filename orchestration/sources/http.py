@@ -20,11 +20,20 @@ from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import BasePaginator
 from dlt.sources.helpers.rest_client.redaction import sanitize_url
 from requests import HTTPError, RequestException, Response
+from requests.exceptions import ChunkedEncodingError, ConnectionError, Timeout
 from requests.auth import AuthBase
 
 
 class SourceError(RuntimeError):
-    """A source system answered with something we cannot load."""
+    """A source system answered with something we cannot load.
+
+    ``retryable`` says whether running the load again later may help (the service was down
+    or overloaded) or not (malformed data, a bad request, refused credentials).
+    """
+
+    def __init__(self, message: str, retryable: bool = False):
+        super().__init__(message)
+        self.retryable = retryable
 
 
 def _is_primary_rate_limit(response: Response | None, _exc: BaseException | None) -> bool:
@@ -131,7 +140,8 @@ class Connection:
             except (RequestException, ValueError, SourceError) as exc:
                 raise SourceError(
                     f"{self.source}: page {page} of {sanitize_url(last['url'])} failed: "
-                    f"{_reason(exc)}"
+                    f"{_reason(exc)}",
+                    retryable=_is_transient(exc),
                 ) from exc
             yield data
             page += 1
@@ -141,6 +151,12 @@ def raise_http_error(response: Response) -> None:
     """Raise requests' HTTPError with the response attached, so dlt's retry can inspect it."""
     body = response.text[:300] if response.text else ""
     raise HTTPError(f"HTTP {response.status_code} {response.reason}: {body}", response=response)
+
+
+def _is_transient(exc: BaseException) -> bool:
+    if isinstance(exc, HTTPError) and exc.response is not None:
+        return exc.response.status_code == 429 or exc.response.status_code >= 500
+    return isinstance(exc, (Timeout, ConnectionError, ChunkedEncodingError))
 
 
 def _reason(exc: BaseException) -> str:

@@ -1,0 +1,108 @@
+"""The review-tool exports: documented format accepted, bad files rejected with file, row and column."""
+
+import csv
+
+import duckdb
+import pytest
+
+from orchestration.resources import Warehouse
+from orchestration.sources import reviews
+
+
+def load(directory, warehouse):
+    settings = reviews.Settings(directory=directory)
+    return warehouse.dlt_pipeline("raw_reviews").run(reviews.source(settings))
+
+
+def rewrite(path, edit):
+    with path.open(newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    header = list(rows[0])
+    header, rows = edit(header, rows)
+    with path.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def counts(warehouse):
+    with duckdb.connect(warehouse.path, read_only=True) as con:
+        return {t: con.execute(f"select count(*) from raw.{t}").fetchone()[0] for t in reviews.EXPORTS}
+
+
+@pytest.fixture
+def exports(company, tmp_path):
+    directory = tmp_path / "exports"
+    company.write_review_exports(directory)
+    return directory
+
+
+@pytest.fixture
+def warehouse(tmp_path):
+    return Warehouse(path=str(tmp_path / "warehouse.duckdb"))
+
+
+def test_valid_exports_load_typed(exports, warehouse):
+    load(exports, warehouse)
+    for table, model in reviews.EXPORTS.items():
+        with (exports / model.FILE).open() as handle:
+            assert counts(warehouse)[table] == sum(1 for _ in csv.DictReader(handle))
+    with duckdb.connect(warehouse.path, read_only=True) as con:
+        types = dict(con.execute(
+            "select column_name, data_type from information_schema.columns "
+            "where table_schema = 'raw' and table_name = 'review_competency_ratings'").fetchall())
+        assert types["level"] == "BIGINT"
+        assert types["_loaded_at"].startswith("TIMESTAMP")
+        ratings = {r for (r,) in con.execute("select distinct rating from raw.review_manager_ratings").fetchall()}
+    assert ratings <= {"Exceptional", "Strong", "Meets", "Improvement"}
+
+
+def set_value(row_number, column, value):
+    def edit(header, rows):
+        rows[row_number - 1][column] = value
+        return header, rows
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("file", "edit", "message"),
+    [
+        ("manager_ratings.csv", set_value(3, "rating", "Great"), r"manager_ratings\.csv: row 3, column rating: Input should be 'Exceptional'"),
+        ("competency_ratings.csv", set_value(7, "level", "6"), r"competency_ratings\.csv: row 7, column level: Input should be less than or equal to 5"),
+        ("process_survey.csv", set_value(2, "score", "ten"), r"process_survey\.csv: row 2, column score: Input should be a valid integer"),
+        ("appeals.csv", set_value(1, "status", "pending"), r"appeals\.csv: row 1, column status"),
+        ("review_completions.csv", set_value(4, "started_at", "2026-10-01T10:00:00"), r"review_completions\.csv: row 4, column started_at: Input should have timezone info"),
+        ("manager_ratings.csv", set_value(5, "cycle", "2026Q3"), r"manager_ratings\.csv: row 5, column cycle: String should match pattern"),
+        ("manager_ratings.csv", lambda h, r: ([c for c in h if c != "manager_id"], r), r"manager_ratings\.csv: header row: missing column\(s\) manager_id"),
+        ("manager_ratings.csv", lambda h, r: (h, [*r, r[0]]), r"manager_ratings\.csv: row \d+, columns cycle, employee_id: duplicates row 1"),
+    ],
+    ids=["unknown-rating", "level-out-of-range", "score-not-integer", "unknown-status", "naive-timestamp", "bad-cycle", "missing-column", "duplicate-key"],
+)
+def test_bad_export_is_rejected_naming_file_row_and_column(exports, warehouse, file, edit, message):
+    load(exports, warehouse)
+    before = counts(warehouse)
+
+    rewrite(exports / file, edit)
+    with pytest.raises(Exception, match=message):
+        load(exports, warehouse)
+
+    assert counts(warehouse) == before  # the previous export is still whole
+
+
+def test_missing_file_is_named(exports, warehouse):
+    (exports / "appeals.csv").unlink()
+    with pytest.raises(Exception, match=r"appeals\.csv: file not found"):
+        load(exports, warehouse)
+
+
+def test_extra_columns_are_ignored_and_empty_optional_values_are_null(exports, warehouse):
+    def edit(header, rows):
+        for row in rows:
+            row["comment"], row["extra"] = "", "ignored"
+        return [*header, "extra"], rows
+
+    rewrite(exports / "competency_ratings.csv", edit)
+    load(exports, warehouse)
+    with duckdb.connect(warehouse.path, read_only=True) as con:
+        assert con.execute("select count(*) from raw.review_competency_ratings where comment is not null").fetchone()[0] == 0
