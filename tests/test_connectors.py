@@ -100,8 +100,9 @@ def test_malformed_json_names_source_url_and_page_and_keeps_earlier_loads(module
 
 def test_retries_give_up_with_a_clear_error(sandbox, warehouse):
     sandbox.faults.add("pagerduty", "server_error", times=10)
+    incidents = pagerduty.source(pagerduty.sandbox_settings(sandbox.info()), SEPTEMBER, TEST_POLICY)
     with pytest.raises(Exception, match=r"pagerduty: page 1 of http://127\.0\.0\.1:\d+/pagerduty/incidents\S* failed: HTTP 503"):
-        load(pagerduty, sandbox, warehouse, SEPTEMBER)
+        warehouse.dlt_pipeline("raw_pagerduty").run(incidents.with_resources("pagerduty_incidents"))
     assert sandbox.request_counts["pagerduty"] == TEST_POLICY.max_attempts
 
 

@@ -12,7 +12,7 @@ from pydantic import SecretStr, field_validator
 from requests import Response
 
 from .http import Connection, HttpPolicy, SourceError
-from .records import PAYLOAD_COLUMNS, Window, parse_timestamp, raw_table, utc_now
+from .records import MERGED, Window, parse_timestamp, raw_table, utc_now
 from .settings import SANDBOX_SECRET, SourceSettings, split_list
 
 PULL_REQUESTS = """
@@ -130,8 +130,7 @@ def source(settings: Settings | None, window: Window | None, policy: HttpPolicy 
     """Pull requests with nested reviews, fetched in bulk through GraphQL, and org members."""
     conn = settings.connection(policy) if settings else None
     repos, orgs = (settings.repos, settings.orgs) if settings else ([], [])
-    merge = {"write_disposition": "merge", "columns": PAYLOAD_COLUMNS}
     return [
-        dlt.resource(_pull_requests, name="github_pull_requests", primary_key="id", **merge)(conn, repos, window),
-        dlt.resource(_members, name="github_members", primary_key="login", **merge)(conn, orgs, window),
+        dlt.resource(_pull_requests, name="github_pull_requests", primary_key="id", **MERGED)(conn, repos, window),
+        dlt.resource(_members, name="github_members", primary_key="login", **MERGED)(conn, orgs, window),
     ]

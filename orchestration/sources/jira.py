@@ -16,7 +16,7 @@ from dlt.sources.helpers.rest_client.paginators import (
 from pydantic import SecretStr
 
 from .http import Connection, HttpPolicy
-from .records import PAYLOAD_COLUMNS, Window, parse_timestamp, raw_table, utc_now
+from .records import MERGED, Window, parse_timestamp, raw_table, utc_now
 from .settings import SANDBOX_SECRET, SourceSettings
 
 STORY_POINT_FIELD_NAMES = ("story points", "story point estimate")
@@ -100,8 +100,7 @@ def _users(conn: Connection, window: Window) -> Iterator[Any]:
 def source(settings: Settings | None, window: Window | None, policy: HttpPolicy = HttpPolicy()):
     """Issues updated in the window (story points, sprints, assignee, resolution) and users."""
     conn = settings.connection(policy) if settings else None
-    merge = {"write_disposition": "merge", "columns": PAYLOAD_COLUMNS}
     return [
-        dlt.resource(_issues, name="jira_issues", primary_key="id", **merge)(conn, window),
-        dlt.resource(_users, name="jira_users", primary_key="account_id", **merge)(conn, window),
+        dlt.resource(_issues, name="jira_issues", primary_key="id", **MERGED)(conn, window),
+        dlt.resource(_users, name="jira_users", primary_key="account_id", **MERGED)(conn, window),
     ]

@@ -11,7 +11,7 @@ from dlt.sources.helpers.rest_client.paginators import OffsetPaginator
 from pydantic import SecretStr
 
 from .http import Connection, HttpPolicy
-from .records import PAYLOAD_COLUMNS, Window, raw_table, utc_now
+from .records import MERGED, Window, raw_table, utc_now
 from .settings import SANDBOX_SECRET, SourceSettings
 
 PAGE_SIZE = 100
@@ -57,8 +57,7 @@ def _users(conn: Connection, window: Window) -> Iterator[Any]:
 def source(settings: Settings | None, window: Window | None, policy: HttpPolicy = HttpPolicy()):
     """Production incidents with their responders, and the users who respond."""
     conn = settings.connection(policy) if settings else None
-    merge = {"write_disposition": "merge", "columns": PAYLOAD_COLUMNS, "primary_key": "id"}
     return [
-        dlt.resource(_incidents, name="pagerduty_incidents", **merge)(conn, window),
-        dlt.resource(_users, name="pagerduty_users", **merge)(conn, window),
+        dlt.resource(_incidents, name="pagerduty_incidents", primary_key="id", **MERGED)(conn, window),
+        dlt.resource(_users, name="pagerduty_users", primary_key="id", **MERGED)(conn, window),
     ]

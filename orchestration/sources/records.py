@@ -11,6 +11,9 @@ import orjson
 import pyarrow as pa
 
 PAYLOAD_COLUMNS = {"payload": {"data_type": "json"}}
+# dlt hints of every API table: merged on its primary key (re-running a window gives the same
+# rows), the payload stored as JSON, a source's resources fetched side by side.
+MERGED = {"write_disposition": "merge", "columns": PAYLOAD_COLUMNS, "parallelized": True}
 _TIMESTAMP = pa.timestamp("us", tz="UTC")
 
 

@@ -11,7 +11,7 @@ from dlt.sources.helpers.rest_client.paginators import JSONLinkPaginator
 from pydantic import SecretStr
 
 from .http import Connection, HttpPolicy
-from .records import PAYLOAD_COLUMNS, Window, raw_table, utc_now
+from .records import MERGED, Window, raw_table, utc_now
 from .settings import SANDBOX_SECRET, SourceSettings
 
 OPPORTUNITY_FIELDS = (
@@ -77,8 +77,7 @@ def source(settings: Settings | None, window: Window | None, policy: HttpPolicy 
     """Opportunities modified in the window and the users who own them."""
     conn = settings.connection(policy) if settings else None
     version = settings.api_version if settings else ""
-    merge = {"write_disposition": "merge", "columns": PAYLOAD_COLUMNS, "primary_key": "id"}
     return [
-        dlt.resource(_opportunities, name="salesforce_opportunities", **merge)(conn, version, window),
-        dlt.resource(_users, name="salesforce_users", **merge)(conn, version, window),
+        dlt.resource(_opportunities, name="salesforce_opportunities", primary_key="id", **MERGED)(conn, version, window),
+        dlt.resource(_users, name="salesforce_users", primary_key="id", **MERGED)(conn, version, window),
     ]

@@ -13,7 +13,7 @@ from pydantic import SecretStr, field_validator
 from requests import Response
 
 from .http import Connection, HttpPolicy
-from .records import PAYLOAD_COLUMNS, Window, raw_table, utc_now
+from .records import MERGED, Window, raw_table, utc_now
 from .settings import SANDBOX_SECRET, SourceSettings, split_list
 
 METRICS = "reliability_rating,security_rating,sqale_rating,coverage"
@@ -89,7 +89,6 @@ def source(settings: Settings | None, window: Window | None, policy: HttpPolicy 
             _measures,
             name="sonarqube_measures",
             primary_key=["component", "metric", "date"],
-            write_disposition="merge",
-            columns=PAYLOAD_COLUMNS,
+            **MERGED,
         )(conn, projects, window)
     ]

@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from requests import Response
 
 from .http import Connection, HttpPolicy
-from .records import PAYLOAD_COLUMNS, Window, parse_timestamp, raw_table, utc_now
+from .records import MERGED, Window, parse_timestamp, raw_table, utc_now
 from .settings import SANDBOX_SECRET, SourceSettings
 
 EXPORT_PAGE_SIZE = 1000
@@ -109,9 +109,8 @@ def _agents(conn: Connection, window: Window) -> Iterator[Any]:
 def source(settings: Settings | None, window: Window | None, policy: HttpPolicy = HttpPolicy()):
     """Support tickets with first-reply and resolution metrics, satisfaction ratings and agents."""
     conn = settings.connection(policy) if settings else None
-    merge = {"write_disposition": "merge", "columns": PAYLOAD_COLUMNS, "primary_key": "id"}
     return [
-        dlt.resource(_tickets, name="zendesk_tickets", **merge)(conn, window),
-        dlt.resource(_satisfaction_ratings, name="zendesk_satisfaction_ratings", **merge)(conn, window),
-        dlt.resource(_agents, name="zendesk_agents", **merge)(conn, window),
+        dlt.resource(_tickets, name="zendesk_tickets", primary_key="id", **MERGED)(conn, window),
+        dlt.resource(_satisfaction_ratings, name="zendesk_satisfaction_ratings", primary_key="id", **MERGED)(conn, window),
+        dlt.resource(_agents, name="zendesk_agents", primary_key="id", **MERGED)(conn, window),
     ]
