@@ -30,7 +30,12 @@ $(CURDIR)/.tools/bin/uv:
 	$(UV) sync --frozen
 	@touch $@
 
-setup: .venv/.synced
+# Dagster loads dbt assets from the manifest, so it must exist before the definitions load.
+DBT_SOURCES := $(shell find dbt_project -path dbt_project/target -prune -o -type f \( -name '*.sql' -o -name '*.yml' -o -name '*.csv' \) -print)
+dbt_project/target/manifest.json: .venv/.synced $(DBT_SOURCES)
+	$(RUN) python -m orchestration.dbt_project
+
+setup: .venv/.synced dbt_project/target/manifest.json
 
 demo: setup
 	$(RUN) python -m orchestration.demo

@@ -1,16 +1,27 @@
 """The code location: assembles assets, jobs, schedules and resources."""
 
+import sys
+from pathlib import Path
+
 import dagster as dg
+from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
+from .assets.dbt import dbt_models
 from .assets.raw import activity_assets, snapshot_assets
+from .dbt_project import DBT_PROJECT
 from .resources import SourceSystems, Warehouse
 from .schedules import ingest_job, nightly
 
-RESOURCES = {"dlt": DagsterDltResource(), "warehouse": Warehouse(), "source_systems": SourceSystems()}
+RESOURCES = {
+    "dlt": DagsterDltResource(),
+    "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=str(Path(sys.executable).parent / "dbt")),
+    "warehouse": Warehouse(),
+    "source_systems": SourceSystems(),
+}
 
 defs = dg.Definitions(
-    assets=[*activity_assets, *snapshot_assets],
+    assets=[*activity_assets, *snapshot_assets, dbt_models],
     jobs=[ingest_job],
     schedules=[nightly],
     resources=RESOURCES,

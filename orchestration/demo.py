@@ -1,4 +1,5 @@
-"""``make demo``: load the whole history of the sandbox org (or the live sources) into DuckDB.
+"""``make demo``: load the whole history of the sandbox org (or the live sources) into DuckDB
+and build the dbt models on it.
 
 Runs against the Dagster instance in ``DAGSTER_HOME``, so the runs show up in ``make dev``.
 """
@@ -7,10 +8,12 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from pathlib import Path
 
 import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
+from .assets.dbt import dbt_models
 from .assets.raw import activity_assets, snapshot_assets
 from .definitions import RESOURCES
 from .resources import first_of_this_month
@@ -51,10 +54,12 @@ def main() -> int:
             raise_on_error=False,
         ),
     ]
+    print("==> building the dbt models (staging, intermediate, marts) and running their tests", flush=True)
+    results.append(dg.materialize([dbt_models], instance=instance, resources=RESOURCES, raise_on_error=False))
     print("\n==> raw tables")
     for table, count in row_counts(warehouse):
         print(f"    raw.{table:<32} {count:>9,}")
-    print(f"\nwarehouse: {warehouse.path}")
+    print(f"\nwarehouse: {Path(warehouse.path).resolve()}")
     failed = [event.step_key for r in results for event in r.all_events if event.is_step_failure]
     if failed:
         print(f"FAILED steps: {', '.join(failed)} (see the log above)", file=sys.stderr)

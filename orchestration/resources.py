@@ -33,14 +33,18 @@ class Warehouse(dg.ConfigurableResource):
     path: str = Field(default_factory=lambda: _env("WAREHOUSE_PATH", "data/warehouse.duckdb"))
 
     @property
+    def absolute_path(self) -> str:
+        return str(Path(self.path).resolve())
+
+    @property
     def data_dir(self) -> Path:
-        return Path(self.path).resolve().parent
+        return Path(self.absolute_path).parent
 
     def dlt_pipeline(self, name: str) -> dlt.Pipeline:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         return dlt.pipeline(
             pipeline_name=name,
-            destination=dlt.destinations.duckdb(str(Path(self.path).resolve())),
+            destination=dlt.destinations.duckdb(self.absolute_path),
             dataset_name="raw",
             pipelines_dir=str(self.data_dir / ".dlt"),
             progress=dlt.progress.log(log_period=5, dump_system_stats=False),

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from orchestration.dbt_project import prepare as prepare_dbt_manifest
 from orchestration.sandbox import SandboxServer, generate_company
 from orchestration.sources.http import HttpPolicy
 from orchestration.sources.records import Window
@@ -13,6 +14,11 @@ SEPTEMBER = Window(datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 10, 1, tzinf
 AUGUST = Window(datetime(2026, 8, 1, tzinfo=UTC), datetime(2026, 9, 1, tzinfo=UTC))
 # Impatient: a slow fault of 2 s passes the 0.5 s timeout; backoffs stay short.
 TEST_POLICY = HttpPolicy(timeout=0.5, max_attempts=4, backoff_factor=0.05)
+
+
+def pytest_configure(config):
+    # The definitions load dbt assets from the manifest: build it before any test module imports them.
+    prepare_dbt_manifest()
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,42 @@
+-- One row per employee and month they were employed in, over the months the activity
+-- sources cover, with the share of the month they were employed (new hires and leavers).
+with activity as (
+    select created_at from {{ ref('stg_jira__issues') }}
+    union all select created_at from {{ ref('stg_github__pull_requests') }}
+    union all select created_at from {{ ref('stg_salesforce__opportunities') }}
+    union all select created_at from {{ ref('stg_zendesk__tickets') }}
+    union all select created_at from {{ ref('stg_pagerduty__incidents') }}
+),
+
+months as (
+    select unnest(generate_series(
+        date_trunc('month', min(created_at))::date,
+        date_trunc('month', max(created_at))::date,
+        interval 1 month
+    ))::date as month_start
+    from activity
+),
+
+spans as (
+    select
+        e.employee_id,
+        m.month_start,
+        (m.month_start + interval 1 month)::date as month_end,
+        greatest(m.month_start, e.hire_date) as active_from,
+        least((m.month_start + interval 1 month)::date, coalesce(e.termination_date + 1, (m.month_start + interval 1 month)::date)) as active_until
+    from {{ ref('stg_bamboohr__employees') }} as e
+    cross join months as m
+    where e.hire_date < (m.month_start + interval 1 month)::date
+      and (e.termination_date is null or e.termination_date >= m.month_start)
+)
+
+select
+    employee_id,
+    month_start,
+    date_trunc('quarter', month_start)::date as quarter_start,
+    date_diff('day', active_from, active_until) as active_days,
+    date_diff('day', active_from, active_until) / date_diff('day', month_start, month_end) as active_fraction,
+    date_diff('day', active_from, active_until) >= (
+        select value from {{ ref('scoring_parameters') }} where parameter = 'min_active_days'
+    ) as is_measured
+from spans

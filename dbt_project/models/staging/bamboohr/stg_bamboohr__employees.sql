@@ -1,0 +1,80 @@
+with source as (
+
+    -- One parse per row; a value that does not fit its declared type becomes null (like try_cast).
+    select
+        from_json(payload, '{
+            "employeeNumber": "VARCHAR",
+            "firstName": "VARCHAR",
+            "lastName": "VARCHAR",
+            "displayName": "VARCHAR",
+            "workEmail": "VARCHAR",
+            "department": "VARCHAR",
+            "jobTitle": "VARCHAR",
+            "location": "VARCHAR",
+            "hireDate": "DATE",
+            "terminationDate": "DATE",
+            "status": "VARCHAR",
+            "supervisorEId": "VARCHAR",
+            "gender": "VARCHAR",
+            "payRate": "VARCHAR",
+            "payType": "VARCHAR",
+            "level": "VARCHAR",
+            "payRangeMin": "DECIMAL(18,2)",
+            "payRangeMidpoint": "DECIMAL(18,2)",
+            "payRangeMax": "DECIMAL(18,2)",
+            "regrettableTermination": "VARCHAR"
+        }') as record,
+        id,
+        _loaded_at
+    from {{ source('raw', 'bamboohr_employees') }}
+
+),
+
+renamed as (
+
+    select
+        id as employee_id,
+        nullif(trim(record.employeeNumber), '') as employee_number,
+        nullif(trim(record.firstName), '') as first_name,
+        nullif(trim(record.lastName), '') as last_name,
+        coalesce(
+            nullif(trim(record.displayName), ''),
+            nullif(trim(concat_ws(' ', record.firstName, record.lastName)), '')
+        ) as full_name,
+        nullif(lower(trim(record.workEmail)), '') as work_email,
+        nullif(trim(record.department), '') as department,
+        nullif(trim(record.jobTitle), '') as job_title,
+        nullif(trim(record.location), '') as location,
+        -- "0000-00-00" and "" are not dates, so from_json already made them null.
+        record.hireDate as hire_date,
+        record.terminationDate as termination_date,
+        nullif(trim(record.status), '') as employment_status,
+        trim(record.status) = 'Active' as is_active,
+        nullif(trim(record.supervisorEId), '') as manager_id,
+        nullif(trim(record.gender), '') as gender,
+        -- payRate is "<amount> <currency>", e.g. "85000.00 USD".
+        try_cast(replace(split_part(trim(record.payRate), ' ', 1), ',', '') as decimal(18, 2)) as salary,
+        nullif(split_part(trim(record.payRate), ' ', 2), '') as pay_currency,
+        nullif(trim(record.payType), '') as pay_type,
+        nullif(trim(record.level), '') as level,
+        record.payRangeMin as pay_range_min,
+        record.payRangeMidpoint as pay_range_midpoint,
+        record.payRangeMax as pay_range_max,
+        case
+            when record.terminationDate is not null
+                then case trim(record.regrettableTermination) when 'Yes' then true when 'No' then false end
+        end as is_regrettable_termination,
+        _loaded_at as loaded_at
+    from source
+
+),
+
+deduplicated as (
+
+    select *
+    from renamed
+    qualify row_number() over (partition by employee_id order by loaded_at desc) = 1
+
+)
+
+select * from deduplicated

@@ -1,0 +1,30 @@
+-- The review tool's exports arrive typed and validated (orchestration/sources/reviews.py).
+with source as (
+
+    select * from {{ source('raw', 'review_appeals') }}
+
+),
+
+renamed as (
+
+    select
+        appeal_id,
+        cycle,
+        employee_id,
+        filed_at,
+        status,
+        nullif(trim(reason), '') as reason,
+        _loaded_at as loaded_at
+    from source
+
+),
+
+deduplicated as (
+
+    select *
+    from renamed
+    qualify row_number() over (partition by appeal_id order by loaded_at desc) = 1
+
+)
+
+select * from deduplicated

@@ -1,0 +1,30 @@
+-- The review tool's exports arrive typed and validated (orchestration/sources/reviews.py).
+with source as (
+
+    select * from {{ source('raw', 'review_completions') }}
+
+),
+
+renamed as (
+
+    select
+        cycle,
+        employee_id,
+        reviewer_id,
+        started_at,
+        finished_at,
+        finished_at is not null as is_finished,
+        _loaded_at as loaded_at
+    from source
+
+),
+
+deduplicated as (
+
+    select *
+    from renamed
+    qualify row_number() over (partition by cycle, employee_id, reviewer_id order by loaded_at desc) = 1
+
+)
+
+select * from deduplicated

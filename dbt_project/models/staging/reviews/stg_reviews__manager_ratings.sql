@@ -1,0 +1,29 @@
+-- The review tool's exports arrive typed and validated (orchestration/sources/reviews.py).
+with source as (
+
+    select * from {{ source('raw', 'review_manager_ratings') }}
+
+),
+
+renamed as (
+
+    select
+        cycle,
+        employee_id,
+        manager_id,
+        rating,
+        submitted_at,
+        _loaded_at as loaded_at
+    from source
+
+),
+
+deduplicated as (
+
+    select *
+    from renamed
+    qualify row_number() over (partition by cycle, employee_id order by loaded_at desc) = 1
+
+)
+
+select * from deduplicated
