@@ -13,13 +13,14 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: help setup demo test dev validate bench-ingest clean
+.PHONY: help setup demo test dev validate docs bench-ingest clean
 
 help:
 	@echo "make demo          set up, then load the sandbox org's 12 months into DuckDB"
 	@echo "make test          set up, then run the whole test suite"
 	@echo "make dev           open the Dagster UI on this code location"
 	@echo "make validate      dagster definitions validate"
+	@echo "make docs          dbt docs as one offline page: dbt_project/target/static_index.html"
 	@echo "make bench-ingest  ingest benchmark: 500 and 5,000 employees"
 
 $(CURDIR)/.tools/bin/uv:
@@ -48,6 +49,10 @@ dev: setup
 
 validate: setup
 	$(RUN) dagster definitions validate -w workspace.yaml
+
+docs: setup
+	cd dbt_project && WAREHOUSE_PATH=$${WAREHOUSE_PATH:-$(CURDIR)/data/warehouse.duckdb} ../.venv/bin/dbt docs generate --static
+	@echo "open dbt_project/target/static_index.html"
 
 bench-ingest: setup
 	$(RUN) python -m benchmarks.ingest

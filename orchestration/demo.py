@@ -38,6 +38,23 @@ def row_counts(warehouse) -> list[tuple[str, int]]:
         return [(t, con.execute(f'select count(*) from raw."{t}"').fetchone()[0]) for (t,) in tables]
 
 
+def summary(warehouse) -> list[str]:
+    """The latest quarter's data-driven rating bands and the unmatched accounts per source."""
+    with warehouse.connect() as con:
+        bands = con.execute(
+            "select rating_band, count(*), round(100.0 * count(*) / sum(count(*)) over (), 1) "
+            "from marts.fct_performance_scores where period_type = 'quarter' "
+            "and period_start = (select max(period_start) from marts.fct_performance_scores where period_type = 'quarter') "
+            "group by 1 order by min(band_rank) desc"
+        ).fetchall()
+        unmatched = con.execute(
+            "select source, count(*) from marts.rpt_unmatched_accounts group by 1 order by 1"
+        ).fetchall()
+    lines = [f"    {band:<12} {count:>6,}  {share:>5}%" for band, count, share in bands]
+    lines.append("    unmatched accounts: " + (", ".join(f"{s} {n}" for s, n in unmatched) or "none"))
+    return lines
+
+
 def main() -> int:
     systems, warehouse = RESOURCES["source_systems"], RESOURCES["warehouse"]
     as_of = date.fromisoformat(systems.sandbox_as_of) if systems.sandbox_as_of else first_of_this_month()
@@ -59,8 +76,11 @@ def main() -> int:
     print("\n==> raw tables")
     for table, count in row_counts(warehouse):
         print(f"    raw.{table:<32} {count:>9,}")
-    print(f"\nwarehouse: {Path(warehouse.path).resolve()}")
     failed = [event.step_key for r in results for event in r.all_events if event.is_step_failure]
+    if "dbt_models" not in failed:
+        print("\n==> data-driven rating bands, latest quarter (marts.fct_performance_scores)")
+        print("\n".join(summary(warehouse)))
+    print(f"\nwarehouse: {Path(warehouse.path).resolve()}")
     if failed:
         print(f"FAILED steps: {', '.join(failed)} (see the log above)", file=sys.stderr)
         return 1
