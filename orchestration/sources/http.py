@@ -47,12 +47,12 @@ def _is_primary_rate_limit(response: Response | None, _exc: BaseException | None
 def _reset_as_retry_after(response: Response, *_args: Any, **_kwargs: Any) -> Response:
     """Turn vendor reset headers into Retry-After seconds, which dlt's retry honours.
 
-    GitHub sends ``x-ratelimit-reset`` (epoch seconds), PagerDuty ``ratelimit-reset``
-    (seconds to wait); neither sends ``Retry-After``.
+    GitHub sends ``x-ratelimit-reset`` (epoch seconds) with a 403 or 429, PagerDuty
+    ``ratelimit-reset`` (seconds to wait); neither sends ``Retry-After``.
     """
     if response.status_code not in (403, 429) or "Retry-After" in response.headers:
         return response
-    if _is_primary_rate_limit(response, None) and "x-ratelimit-reset" in response.headers:
+    if response.headers.get("x-ratelimit-remaining") == "0" and "x-ratelimit-reset" in response.headers:
         wait = float(response.headers["x-ratelimit-reset"]) - time.time()
         response.headers["Retry-After"] = str(max(1, int(wait + 0.999)))
     elif "ratelimit-reset" in response.headers:
