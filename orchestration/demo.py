@@ -39,12 +39,12 @@ def row_counts(warehouse) -> list[tuple[str, int]]:
 
 
 def summary(warehouse) -> list[str]:
-    """The latest quarter's data-driven rating bands and the unmatched accounts per source."""
+    """The data-driven rating bands of the latest review cycle, and unmatched accounts per source."""
     with warehouse.connect() as con:
         bands = con.execute(
             "select rating_band, count(*), round(100.0 * count(*) / sum(count(*)) over (), 1) "
             "from marts.fct_performance_scores where period_type = 'quarter' "
-            "and period_start = (select max(period_start) from marts.fct_performance_scores where period_type = 'quarter') "
+            "and period_start = (select max(quarter_start) from marts.fct_manager_ratings) "
             "group by 1 order by min(band_rank) desc"
         ).fetchall()
         unmatched = con.execute(
@@ -78,7 +78,7 @@ def main() -> int:
         print(f"    raw.{table:<32} {count:>9,}")
     failed = [event.step_key for r in results for event in r.all_events if event.is_step_failure]
     if "dbt_models" not in failed:
-        print("\n==> data-driven rating bands, latest quarter (marts.fct_performance_scores)")
+        print("\n==> data-driven rating bands, latest review cycle (marts.fct_performance_scores)")
         print("\n".join(summary(warehouse)))
     print(f"\nwarehouse: {Path(warehouse.path).resolve()}")
     if failed:
