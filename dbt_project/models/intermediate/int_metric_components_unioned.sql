@@ -1,16 +1,8 @@
 -- The additive parts of every individual metric per employee and month: a numerator and,
 -- for ratios and means, a denominator. Summing parts over months and dividing gives the
 -- value for any period, so a quarter is never an average of monthly averages.
-with accounts as (
-    select source, account_id, employee_id
-    from {{ ref('int_accounts_resolved') }}
-    where employee_id is not null
-),
-
-jira_issues as (
-    select i.*, a.employee_id
-    from {{ ref('stg_jira__issues') }} as i
-    join accounts as a on a.source = 'jira' and a.account_id = i.assignee_account_id
+with jira_issues as (
+    {{ attributed_to_employees(ref('stg_jira__issues'), 'jira', 'assignee_account_id') }}
 ),
 
 story_points_delivered as (
@@ -34,9 +26,7 @@ sprint_completion_rate as (
 ),
 
 pull_requests as (
-    select p.*, a.employee_id
-    from {{ ref('stg_github__pull_requests') }} as p
-    join accounts as a on a.source = 'github' and a.account_id = p.author_login
+    {{ attributed_to_employees(ref('stg_github__pull_requests'), 'github', 'author_login') }}
 ),
 
 cycle_time as (
@@ -48,11 +38,10 @@ cycle_time as (
 ),
 
 code_review_participation as (
-    select a.employee_id, date_trunc('month', r.submitted_at)::date as month_start,
+    select employee_id, date_trunc('month', submitted_at)::date as month_start,
         count(*) as numerator, null::double as denominator
-    from {{ ref('stg_github__reviews') }} as r
-    join accounts as a on a.source = 'github' and a.account_id = r.reviewer_login
-    where r.reviewer_login <> r.pr_author_login and r.submitted_at is not null
+    from ({{ attributed_to_employees(ref('stg_github__reviews'), 'github', 'reviewer_login') }})
+    where reviewer_login <> pr_author_login and submitted_at is not null
     group by all
 ),
 
@@ -88,17 +77,14 @@ code_quality_score as (
 ),
 
 production_incidents as (
-    select a.employee_id, date_trunc('month', i.created_at)::date as month_start,
+    select employee_id, date_trunc('month', created_at)::date as month_start,
         count(*) as numerator, null::double as denominator
-    from {{ ref('stg_pagerduty__incidents') }} as i
-    join accounts as a on a.source = 'pagerduty' and a.account_id = i.responder_user_id
+    from ({{ attributed_to_employees(ref('stg_pagerduty__incidents'), 'pagerduty', 'responder_user_id') }})
     group by all
 ),
 
 opportunities as (
-    select o.*, a.employee_id
-    from {{ ref('stg_salesforce__opportunities') }} as o
-    join accounts as a on a.source = 'salesforce' and a.account_id = o.owner_id
+    {{ attributed_to_employees(ref('stg_salesforce__opportunities'), 'salesforce', 'owner_id') }}
 ),
 
 revenue_closed as (
@@ -135,10 +121,8 @@ customer_retention as (
 ),
 
 tickets as (
-    select t.*, a.employee_id
-    from {{ ref('stg_zendesk__tickets') }} as t
-    join accounts as a on a.source = 'zendesk' and a.account_id = t.assignee_id
-    where t.solved_at is not null
+    select * from ({{ attributed_to_employees(ref('stg_zendesk__tickets'), 'zendesk', 'assignee_id') }})
+    where solved_at is not null
 ),
 
 tickets_resolved as (
@@ -164,11 +148,10 @@ resolution_time as (
 
 -- Zendesk scores are good or bad: on the guide's 1-5 scale good is 5 and bad is 1.
 csat as (
-    select a.employee_id, date_trunc('month', r.created_at)::date as month_start,
-        sum(if(r.is_good, 5, 1)) as numerator, count(*) as denominator
-    from {{ ref('stg_zendesk__satisfaction_ratings') }} as r
-    join accounts as a on a.source = 'zendesk' and a.account_id = r.assignee_id
-    where r.is_answered
+    select employee_id, date_trunc('month', created_at)::date as month_start,
+        sum(if(is_good, 5, 1)) as numerator, count(*) as denominator
+    from ({{ attributed_to_employees(ref('stg_zendesk__satisfaction_ratings'), 'zendesk', 'assignee_id') }})
+    where is_answered
     group by all
 )
 
