@@ -2,8 +2,8 @@
 re-runs, one failing source not blocking the others, metadata and the run log."""
 
 import dagster as dg
-import duckdb
 import pytest
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 from dagster_dlt import DagsterDltResource
 
 from orchestration.assets.raw import activity_assets, snapshot_assets
@@ -85,8 +85,6 @@ def test_one_failing_source_does_not_block_or_lose_the_others(sandbox, resources
 
 
 def test_a_partition_range_loads_in_one_run(sandbox, company, resources):
-    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
-
     tags = {ASSET_PARTITION_RANGE_START_TAG: "2026-08-01", ASSET_PARTITION_RANGE_END_TAG: "2026-09-01"}
     jira_assets = [a for a in activity_assets if dg.AssetKey(["raw", "jira_issues"]) in a.keys]
     result = dg.materialize(jira_assets, resources=resources, tags=tags)

@@ -14,7 +14,7 @@ with ratings as (
 
 select
     r.cycle,
-    make_date(left(r.cycle, 4)::int, 3 * right(r.cycle, 1)::int - 2, 1) as quarter_start,
+    {{ cycle_quarter_start('r.cycle') }} as quarter_start,
     r.employee_id,
     r.competency,
     d.competency_name,

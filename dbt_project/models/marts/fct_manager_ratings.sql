@@ -1,7 +1,7 @@
 -- The ratings managers submitted per review cycle, beside the data-driven band of the same
 -- quarter: the starting point of calibration.
 with ratings as (
-    select *, make_date(left(cycle, 4)::int, 3 * right(cycle, 1)::int - 2, 1) as quarter_start
+    select *, {{ cycle_quarter_start('cycle') }} as quarter_start
     from {{ ref('stg_reviews__manager_ratings') }}
 )
 

@@ -33,7 +33,7 @@ composite as (
 competency as (
     select
         employee_id,
-        make_date(left(cycle, 4)::int, 3 * right(cycle, 1)::int - 2, 1) as quarter_start,
+        {{ cycle_quarter_start('cycle') }} as quarter_start,
         100 * (avg(level) - 1) / 4 as competency_score,
         count(*) as competency_ratings
     from {{ ref('stg_reviews__competency_ratings') }}
