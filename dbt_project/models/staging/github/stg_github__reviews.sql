@@ -1,3 +1,6 @@
+{{ config(materialized='incremental', unique_key='pull_request_id', incremental_strategy='delete+insert') }}
+{#- Keyed by pull request: a changed pull request's reviews are all replaced. #}
+
 with source as (
 
     -- One parse per row; a value that does not fit its declared type becomes null (like try_cast).
@@ -10,6 +13,7 @@ with source as (
         id,
         _loaded_at
     from {{ source('raw', 'github_pull_requests') }}
+    {{ loaded_since_last_build() }}
     -- Keep only the latest version of each pull request before unnesting its reviews.
     qualify row_number() over (partition by id order by _loaded_at desc) = 1
 

@@ -1,3 +1,7 @@
+{{ config(materialized='incremental', unique_key='issue_id', incremental_strategy='delete+insert') }}
+{#- Keyed by issue: a changed issue's sprint rows are all replaced. An issue taken out of every
+    sprint has no new rows, so its old ones stay until a full refresh. #}
+
 with source as (
 
     select
@@ -6,6 +10,7 @@ with source as (
         json_extract(payload, '$.fields."' || (payload ->> '$.custom_field_ids.sprint') || '"') as sprint_field,
         _loaded_at
     from {{ source('raw', 'jira_issues') }}
+    {{ loaded_since_last_build() }}
     -- Keep only the latest version of each issue before unnesting its sprints.
     qualify row_number() over (partition by id order by _loaded_at desc) = 1
 

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', unique_key='issue_id', incremental_strategy='delete+insert') }}
+
 with source as (
 
     -- One parse per row; a value that does not fit its declared type becomes null (like try_cast).
@@ -20,6 +22,7 @@ with source as (
         id,
         _loaded_at
     from {{ source('raw', 'jira_issues') }}
+    {{ loaded_since_last_build() }}
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', unique_key='opportunity_id', incremental_strategy='delete+insert') }}
+
 with source as (
 
     -- One parse per row; a value that does not fit its declared type becomes null (like try_cast).
@@ -18,6 +20,7 @@ with source as (
         id,
         _loaded_at
     from {{ source('raw', 'salesforce_opportunities') }}
+    {{ loaded_since_last_build() }}
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', unique_key=['component_key', 'metric_key', 'measured_at'], incremental_strategy='delete+insert') }}
+
 with source as (
 
     select
@@ -8,6 +10,7 @@ with source as (
         payload ->> 'value' as value,
         _loaded_at
     from {{ source('raw', 'sonarqube_measures') }}
+    {{ loaded_since_last_build() }}
 
 ),
 

@@ -1,3 +1,5 @@
+{{ config(materialized='incremental', unique_key='ticket_id', incremental_strategy='delete+insert') }}
+
 with source as (
 
     -- One parse per row; a value that does not fit its declared type becomes null (like try_cast).
@@ -21,6 +23,7 @@ with source as (
         id,
         _loaded_at
     from {{ source('raw', 'zendesk_tickets') }}
+    {{ loaded_since_last_build() }}
 
 ),
 
