@@ -7,6 +7,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
+from .assets.analytics import analytics_assets
 from .assets.dbt import dbt_models
 from .assets.raw import activity_assets, snapshot_assets
 from .dbt_project import DBT_PROJECT
@@ -21,7 +22,7 @@ RESOURCES = {
 }
 
 defs = dg.Definitions(
-    assets=[*activity_assets, *snapshot_assets, dbt_models],
+    assets=[*activity_assets, *snapshot_assets, dbt_models, *analytics_assets],
     jobs=[ingest_job],
     schedules=[nightly],
     resources=RESOURCES,

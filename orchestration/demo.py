@@ -1,5 +1,5 @@
-"""``make demo``: load the whole history of the sandbox org (or the live sources) into DuckDB
-and build the dbt models on it.
+"""``make demo``: load the whole history of the sandbox org (or the live sources) into DuckDB,
+build the dbt models on it and run the decision analytics.
 
 Runs against the Dagster instance in ``DAGSTER_HOME``, so the runs show up in ``make dev``.
 """
@@ -11,8 +11,11 @@ from datetime import date
 from pathlib import Path
 
 import dagster as dg
+import pandas as pd
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+from scipy.stats import spearmanr
 
+from .assets.analytics import analytics_assets
 from .assets.dbt import dbt_models
 from .assets.raw import activity_assets, snapshot_assets
 from .definitions import RESOURCES
@@ -55,6 +58,33 @@ def summary(warehouse) -> list[str]:
     return lines
 
 
+def analytics_summary(warehouse, ground_truth: Path) -> list[str]:
+    """Key figures of the analytics tables; on the sandbox, how close ratings are to the latent truth."""
+    with warehouse.connect() as con:
+        c = con.execute("select * from analytics.calibration_summary order by cycle desc limit 1").df().iloc[0]
+        pools = con.execute("select department, used_pct from analytics.merit_pools order by 1").fetchall()
+        models = con.execute("select model, auc, brier from analytics.early_signal_models order by 1").fetchall()
+        status = con.execute("select overall_status, at_risk from analytics.process_health_overall "
+                             "order by cycle desc limit 1").fetchone()
+        lines = [
+            f"    calibration {c.cycle}: {c.changes} suggested changes, {c.outliers} outliers; inflation "
+            f"{c.inflation_before:+.1f}% -> {c.inflation_after:+.1f}%, variance {c.variance_before:.1f}% -> "
+            f"{c.variance_after:.1f}%",
+            "    merit budget used: " + ", ".join(f"{d} {u:.2f}%" for d, u in pools),
+            "    early signals (held-out): " + ", ".join(f"{m} AUC {a:.2f} Brier {b:.3f}" for m, a, b in models),
+            f"    process health: {status[0]} ({status[1]} metrics at risk)",
+        ]
+        ratings = con.execute("select employee_id, submitted_rank, suggested_rank from analytics.calibrated_ratings "
+                              "where cycle = ? and suggested_rank is not null", [c.cycle]).df()
+    if ground_truth.exists():
+        truth = pd.read_csv(ground_truth, dtype={"employee_id": str}).merge(ratings, on="employee_id")
+        before, after = (spearmanr(truth["true_performance"], truth[f"{stage}_rank"]).statistic
+                         for stage in ("submitted", "suggested"))
+        lines.append(f"    rank correlation with the sandbox's latent performance ({len(truth)} people): "
+                     f"submitted ratings {before:.3f}, calibrated {after:.3f}")
+    return lines
+
+
 def main() -> int:
     systems, warehouse = RESOURCES["source_systems"], RESOURCES["warehouse"]
     as_of = date.fromisoformat(systems.sandbox_as_of) if systems.sandbox_as_of else first_of_this_month()
@@ -73,6 +103,8 @@ def main() -> int:
     ]
     print("==> building the dbt models (staging, intermediate, marts) and running their tests", flush=True)
     results.append(dg.materialize([dbt_models], instance=instance, resources=RESOURCES, raise_on_error=False))
+    print("==> decision analytics (calibration, merit, promotion, early signals, process health)", flush=True)
+    results.append(dg.materialize(analytics_assets, instance=instance, resources=RESOURCES, raise_on_error=False))
     print("\n==> raw tables")
     for table, count in row_counts(warehouse):
         print(f"    raw.{table:<32} {count:>9,}")
@@ -80,6 +112,9 @@ def main() -> int:
     if "dbt_models" not in failed:
         print("\n==> data-driven rating bands, latest review cycle (marts.fct_performance_scores)")
         print("\n".join(summary(warehouse)))
+    if not failed:
+        print("\n==> decision analytics, latest review cycle (schema analytics)")
+        print("\n".join(analytics_summary(warehouse, Path(systems.sandbox_dir) / "ground_truth.csv")))
     print(f"\nwarehouse: {Path(warehouse.path).resolve()}")
     if failed:
         print(f"FAILED steps: {', '.join(failed)} (see the log above)", file=sys.stderr)

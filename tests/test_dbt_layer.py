@@ -5,48 +5,21 @@ company, configuration errors rejected, docs generated offline."""
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pytest
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
-from dagster_dbt import DbtCliResource
-from dagster_dlt import DagsterDltResource
 
 from orchestration.assets.dbt import dbt_models
-from orchestration.assets.raw import activity_assets, snapshot_assets
 from orchestration.dbt_project import DBT_PROJECT
-from orchestration.resources import SourceSystems, Warehouse
-from orchestration.sandbox import SandboxServer
+from tests.conftest import DBT
 
-DBT = str(Path(sys.executable).parent / "dbt")
 METRICS = {
     "revenue_closed", "pipeline_generation", "win_rate", "customer_retention", "story_points_delivered",
     "sprint_completion_rate", "code_quality_score", "cycle_time", "code_review_participation",
     "production_incidents", "tickets_resolved", "csat", "first_response_time", "resolution_time", "team_outcome",
 }
-
-
-@pytest.fixture(scope="session")
-def built(company, tmp_path_factory):
-    """Snapshots plus July-September 2026 ingested, then every dbt seed, model and test built."""
-    directory = tmp_path_factory.mktemp("dbt_layer")
-    company.write_review_exports(directory / "reviews")
-    with SandboxServer(company, port=0, reviews_dir=directory / "reviews") as server:
-        resources = {
-            "dlt": DagsterDltResource(),
-            "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT),
-            "warehouse": Warehouse(path=str(directory / "warehouse.duckdb")),
-            "source_systems": SourceSystems(sandbox_url=server.url),
-        }
-        instance = dg.DagsterInstance.ephemeral()
-        assert dg.materialize(snapshot_assets, resources=resources, instance=instance).success
-        tags = {ASSET_PARTITION_RANGE_START_TAG: "2026-07-01", ASSET_PARTITION_RANGE_END_TAG: "2026-09-01"}
-        assert dg.materialize(activity_assets, resources=resources, instance=instance, tags=tags).success
-    result = dg.materialize([dbt_models], resources=resources, instance=instance, raise_on_error=False)
-    return resources["warehouse"], result
 
 
 def query(warehouse, sql, *params):
@@ -197,3 +170,30 @@ def test_docs_generate_into_a_page_that_works_offline(built, tmp_path):
     assert run.returncode == 0, run.stdout[-3000:]
     page = (tmp_path / "static_index.html").read_text()
     assert "fct_performance_scores" in page and "Share of the level's category weight that had data" in page
+
+
+def test_nightly_build_parses_only_new_loads_and_replaces_changed_rows(built, tmp_path):
+    warehouse, _ = built
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(warehouse.path, copy)
+    with duckdb.connect(str(copy)) as con:
+        ticket, = con.execute("select id from raw.zendesk_tickets order by id limit 1").fetchone()
+        con.execute("update raw.zendesk_tickets set _loaded_at = now(), "
+                    "payload = json_merge_patch(payload, '{\"status\": \"reopened\"}') where id = ?", [ticket])
+        con.execute("update raw.zendesk_tickets set payload = json_merge_patch(payload, '{\"status\": \"stale\"}') "
+                    "where id <> ?", [ticket])
+        before = con.execute("select count(*) from staging.stg_zendesk__tickets").fetchone()[0]
+    env = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PATH": str(Path(DBT).parent)}
+    run = subprocess.run(
+        [DBT, "run", "--select", "stg_zendesk__tickets", "--target-path", str(tmp_path / "target"),
+         "--vars", json.dumps({"warehouse_path": str(copy)})],
+        cwd=DBT_PROJECT.project_dir, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stdout[-3000:]
+    with duckdb.connect(str(copy), read_only=True) as con:
+        statuses = dict(con.execute("select status, count(*) from staging.stg_zendesk__tickets group by 1").fetchall())
+        assert con.execute("select status from staging.stg_zendesk__tickets where ticket_id = ?",
+                           [ticket]).fetchone() == ("reopened",)
+        assert con.execute("select count(*) from staging.stg_zendesk__tickets").fetchone()[0] == before
+    # Rows not loaded again were not parsed again: their payload edit did not reach staging.
+    assert "stale" not in statuses

@@ -1,0 +1,571 @@
+"""Rating calibration: the guide's worked examples, small teams, ties, missing data and bad input."""
+
+from datetime import UTC, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from analytics.calibration import (
+    audit_rows,
+    calibration_score,
+    calibration_report,
+    calibration_variance,
+    default_target,
+    fairness_report,
+    largest_remainder_counts,
+    rating_inflation,
+    rating_outliers,
+    suggest_ratings,
+)
+
+TARGET = default_target()
+RANK = {"Exceptional": 4, "Strong": 3, "Meets": 2, "Improvement": 1}
+PROPOSED_AT = datetime(2026, 10, 15, 9, 30, tzinfo=UTC)
+
+
+def ratings_frame(submitted, scores, **columns) -> pd.DataFrame:
+    """One team (manager M1, Engineering / IC) with employee ids E1, E2, ... in the given order."""
+    n = len(submitted)
+    frame = pd.DataFrame(
+        {
+            "employee_id": [f"E{i + 1}" for i in range(n)],
+            "manager_id": "M1",
+            "department": "Engineering",
+            "level_group": "IC",
+            "submitted_rating": submitted,
+            "performance_score": scores,
+            "data_driven_band": submitted,
+        }
+    )
+    return frame.assign(**columns)
+
+
+def guide_team() -> pd.DataFrame:
+    """The guide's Manager A: six people, submitted ratings and scores from its usage example."""
+    return ratings_frame(
+        ["Strong", "Exceptional", "Strong", "Meets", "Strong", "Meets"], [85.0, 95.0, 82.0, 75.0, 88.0, 72.0]
+    )
+
+
+def suggested(calibrated: pd.DataFrame) -> dict:
+    return dict(zip(calibrated["employee_id"], calibrated["suggested_rating"]))
+
+
+# --- rating_inflation -----------------------------------------------------------------------------
+
+
+def test_inflation_matches_the_guide_example():
+    ranks = [RANK[r] for r in ["Strong", "Exceptional", "Strong", "Meets", "Strong", "Meets"]]
+    assert rating_inflation(ranks, TARGET) == pytest.approx(23.188, abs=1e-3)
+    assert round(rating_inflation(ranks, TARGET), 1) == 23.2
+
+
+def test_inflation_is_zero_on_the_target_distribution_and_negative_when_harsh():
+    on_target = [4] * 10 + [3] * 25 + [2] * 50 + [1] * 15
+    assert rating_inflation(on_target, TARGET) == pytest.approx(0.0, abs=1e-12)
+    assert rating_inflation([1, 1, 2], TARGET) < 0
+
+
+def test_inflation_ignores_missing_and_is_nan_without_ratings():
+    assert rating_inflation(pd.Series([3, None, 4], dtype="Int64"), TARGET) == pytest.approx(
+        rating_inflation([3, 4], TARGET)
+    )
+    assert np.isnan(rating_inflation([], TARGET))
+    assert np.isnan(rating_inflation([None, np.nan], TARGET))
+
+
+def test_inflation_rejects_a_rank_outside_the_target():
+    with pytest.raises(ValueError, match="rank 5"):
+        rating_inflation([3, 5], TARGET)
+
+
+# --- largest_remainder_counts ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [(0, [0, 0, 0, 0]), (1, [0, 0, 1, 0]), (2, [0, 1, 1, 0]), (4, [0, 1, 2, 1]), (6, [1, 1, 3, 1]),
+     (10, [1, 3, 5, 1]), (20, [2, 5, 10, 3])],
+)
+def test_largest_remainder_counts_known_sizes(n, expected):
+    assert largest_remainder_counts(n, [0.10, 0.25, 0.50, 0.15]).tolist() == expected
+
+
+def test_largest_remainder_counts_sum_to_n_and_stay_within_one_of_the_quota():
+    rng = np.random.default_rng(3)
+    for shares in ([0.10, 0.25, 0.50, 0.15], rng.dirichlet(np.ones(4)), rng.dirichlet(np.ones(7))):
+        for n in range(0, 301):
+            counts = largest_remainder_counts(n, shares)
+            assert counts.sum() == n
+            quota = n * np.asarray(shares)
+            assert np.all(counts >= np.floor(quota - 1e-9)) and np.all(counts <= np.ceil(quota + 1e-9))
+
+
+def test_largest_remainder_ties_go_to_the_band_listed_first():
+    assert largest_remainder_counts(2, [0.25, 0.25, 0.25, 0.25]).tolist() == [1, 1, 0, 0]
+    assert largest_remainder_counts(1, [0.5, 0.5]).tolist() == [1, 0]
+
+
+@pytest.mark.parametrize("shares", [[0.1, 0.25, 0.5], [0.2, 0.3, 0.6], [1.2, -0.2], [], [np.nan, 1.0]])
+def test_largest_remainder_rejects_shares_that_do_not_sum_to_one(shares):
+    with pytest.raises(ValueError, match="shares"):
+        largest_remainder_counts(5, shares)
+
+
+@pytest.mark.parametrize("n", [-1, 2.5, True])
+def test_largest_remainder_rejects_a_bad_n(n):
+    with pytest.raises(ValueError, match="n must be"):
+        largest_remainder_counts(n, [0.5, 0.5])
+
+
+# --- suggest_ratings ------------------------------------------------------------------------------
+
+
+def test_guide_example_gives_everyone_a_rating():
+    calibrated = suggest_ratings(guide_team(), TARGET)
+    assert suggested(calibrated) == {
+        "E2": "Exceptional",  # 95
+        "E5": "Strong",  # 88
+        "E1": "Meets",  # 85
+        "E3": "Meets",  # 82
+        "E4": "Meets",  # 75
+        "E6": "Improvement",  # 72
+    }
+    assert calibrated["suggested_rating"].notna().all()
+    assert calibrated["is_changed"].tolist() == [True, False, True, False, False, True]
+    assert calibrated["score_position"].tolist() == [3, 1, 4, 5, 2, 6]
+    assert calibrated["group_ranked_count"].tolist() == [6] * 6
+    assert rating_inflation(calibrated["submitted_rank"], TARGET) == pytest.approx(23.188, abs=1e-3)
+    assert rating_inflation(calibrated["suggested_rank"], TARGET) == pytest.approx(1.449, abs=1e-3)
+
+
+def test_keeps_input_columns_and_adds_ranks():
+    calibrated = suggest_ratings(guide_team().assign(gender="Female"), TARGET)
+    assert {"gender", "department", "submitted_rating"} <= set(calibrated.columns)
+    assert calibrated["submitted_rank"].tolist() == [3, 4, 3, 2, 3, 2]
+    assert calibrated["calibration_group"].unique().tolist() == ["Engineering / IC"]
+    assert not calibrated["is_unranked"].any()
+
+
+def test_one_person_gets_the_middle_band():
+    calibrated = suggest_ratings(ratings_frame(["Exceptional"], [99.0]), TARGET)
+    assert suggested(calibrated) == {"E1": "Meets"}
+    assert calibrated["is_changed"].tolist() == [True]
+
+
+def test_team_of_two_gets_strong_and_meets():
+    calibrated = suggest_ratings(ratings_frame(["Meets", "Meets"], [40.0, 90.0]), TARGET)
+    assert suggested(calibrated) == {"E1": "Meets", "E2": "Strong"}
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 6, 7, 11, 40])
+def test_every_ranked_person_is_rated_and_counts_follow_largest_remainder(n):
+    calibrated = suggest_ratings(ratings_frame(["Meets"] * n, list(np.linspace(10, 90, n))), TARGET)
+    assert calibrated["suggested_rating"].notna().all()
+    counts = calibrated["suggested_rank"].value_counts().reindex([4, 3, 2, 1], fill_value=0)
+    assert counts.tolist() == largest_remainder_counts(n, TARGET["share"]).tolist()
+
+
+def test_all_same_score_breaks_ties_by_employee_id_and_flags_them():
+    team = ratings_frame(["Meets"] * 6, [70.0] * 6).iloc[::-1]
+    calibrated = suggest_ratings(team, TARGET)
+    assert suggested(calibrated) == {
+        "E1": "Exceptional", "E2": "Strong", "E3": "Meets", "E4": "Meets", "E5": "Meets", "E6": "Improvement"
+    }
+    assert calibrated["tied_across_bands"].all()
+
+
+def test_ties_inside_one_band_are_not_flagged():
+    calibrated = suggest_ratings(ratings_frame(["Meets"] * 6, [95, 88, 80, 80, 80, 10]), TARGET)
+    assert not calibrated["tied_across_bands"].any()
+
+
+def test_all_same_rating_is_spread_over_the_target():
+    calibrated = suggest_ratings(ratings_frame(["Strong"] * 10, list(range(50, 60))), TARGET)
+    assert calibrated["suggested_rank"].value_counts().to_dict() == {4: 1, 3: 3, 2: 5, 1: 1}
+    assert calibrated["is_changed"].sum() == 7
+
+
+def test_missing_scores_keep_the_submitted_rating_and_are_not_ranked():
+    team = ratings_frame(["Exceptional", "Strong", None, "Meets"], [None, 80.0, None, 60.0])
+    calibrated = suggest_ratings(team, TARGET).set_index("employee_id")
+    assert calibrated.loc["E1", "suggested_rating"] == "Exceptional"
+    assert pd.isna(calibrated.loc["E3", "suggested_rating"])
+    assert calibrated.loc[["E1", "E3"], "is_unranked"].all()
+    assert not calibrated.loc[["E1", "E3"], "is_changed"].any()
+    assert calibrated.loc[["E1", "E3"], "score_position"].isna().all()
+    # Only the two scored people share the distribution: a team of two.
+    assert calibrated.loc[["E2", "E4"], "suggested_rating"].tolist() == ["Strong", "Meets"]
+    assert calibrated.loc[["E2", "E4"], "group_ranked_count"].tolist() == [2, 2]
+
+
+def test_unrated_person_with_a_score_gets_a_suggestion_and_counts_as_changed():
+    calibrated = suggest_ratings(ratings_frame([None], [50.0]), TARGET)
+    assert calibrated["suggested_rating"].tolist() == ["Meets"]
+    assert calibrated["is_changed"].tolist() == [True]
+
+
+def test_empty_frame_gives_an_empty_result_with_the_output_columns():
+    calibrated = suggest_ratings(guide_team().iloc[:0], TARGET)
+    assert calibrated.empty
+    assert {"suggested_rating", "suggested_rank", "is_changed", "is_unranked"} <= set(calibrated.columns)
+
+
+def test_groups_are_calibrated_separately():
+    sales = ratings_frame(["Meets"] * 2, [10.0, 20.0], department="Sales")
+    sales["employee_id"] = ["S1", "S2"]
+    calibrated = suggest_ratings(pd.concat([guide_team(), sales], ignore_index=True), TARGET)
+    assert suggested(calibrated)["S2"] == "Strong"  # best of Sales, though below everyone in Engineering
+    assert calibrated.loc[calibrated["department"] == "Sales", "calibration_group"].iloc[0] == "Sales / IC"
+    assert calibrated.loc[calibrated["department"] == "Sales", "group_ranked_count"].tolist() == [2, 2]
+
+
+def test_one_group_for_the_whole_table():
+    sales = ratings_frame(["Meets"] * 2, [10.0, 20.0], department="Sales")
+    sales["employee_id"] = ["S1", "S2"]
+    calibrated = suggest_ratings(pd.concat([guide_team(), sales], ignore_index=True), TARGET, group_by=())
+    assert calibrated["group_ranked_count"].unique().tolist() == [8]
+    assert suggested(calibrated)["S1"] == "Improvement"
+    assert calibrated["calibration_group"].unique().tolist() == ["All employees"]
+
+
+def test_configurable_group_columns_and_missing_group_values():
+    team = guide_team().assign(location=["Berlin", "Berlin", "Austin", "Austin", None, None])
+    calibrated = suggest_ratings(team, TARGET, group_by=["location"])
+    assert set(calibrated["calibration_group"]) == {"Berlin", "Austin", "(none)"}
+    assert calibrated["group_ranked_count"].tolist() == [2] * 6
+
+
+def test_result_does_not_depend_on_row_order_or_target_order():
+    team = guide_team()
+    first = suggest_ratings(team, TARGET).set_index("employee_id")["suggested_rating"]
+    shuffled = suggest_ratings(team.sample(frac=1, random_state=4), TARGET.iloc[[2, 0, 3, 1]])
+    assert shuffled.set_index("employee_id")["suggested_rating"].sort_index().equals(first.sort_index())
+
+
+def test_unknown_band_name_names_the_employee():
+    team = guide_team()
+    team.loc[3, "submitted_rating"] = "Outstanding"
+    with pytest.raises(ValueError, match=r"unknown submitted_rating 'Outstanding'.*\(employee_id E4\)"):
+        suggest_ratings(team, TARGET)
+    team = guide_team()
+    team.loc[1, "data_driven_band"] = "strong"
+    with pytest.raises(ValueError, match=r"unknown data_driven_band 'strong'.*\(employee_id E2\)"):
+        suggest_ratings(team, TARGET)
+
+
+@pytest.mark.parametrize("score", [-5.0, 100.5, np.inf])
+def test_score_outside_0_100_names_the_employee(score):
+    team = guide_team()
+    team.loc[2, "performance_score"] = score
+    with pytest.raises(ValueError, match=r"performance_score outside 0-100 \(employee_id E3\)"):
+        suggest_ratings(team, TARGET)
+
+
+def test_non_numeric_score_names_the_employee():
+    team = guide_team().astype({"performance_score": object})
+    team.loc[0, "performance_score"] = "high"
+    with pytest.raises(ValueError, match=r"performance_score is not a number \(employee_id E1\)"):
+        suggest_ratings(team, TARGET)
+
+
+def test_duplicate_or_missing_employee_id_is_rejected():
+    team = guide_team()
+    team.loc[5, "employee_id"] = "E1"
+    with pytest.raises(ValueError, match=r"appears more than once.*\(employee_id E1\)"):
+        suggest_ratings(team, TARGET)
+    team.loc[5, "employee_id"] = None
+    with pytest.raises(ValueError, match="no employee_id"):
+        suggest_ratings(team, TARGET)
+
+
+def test_missing_column_is_named():
+    with pytest.raises(ValueError, match="missing required column.*level_group"):
+        suggest_ratings(guide_team().drop(columns="level_group"), TARGET)
+
+
+def test_target_must_sum_to_one_and_have_unique_bands():
+    with pytest.raises(ValueError, match="sum to 1"):
+        suggest_ratings(guide_team(), TARGET.assign(share=[0.1, 0.25, 0.5, 0.25]))
+    with pytest.raises(ValueError, match="twice"):
+        suggest_ratings(guide_team(), TARGET.assign(band_rank=[4, 3, 3, 1]))
+    with pytest.raises(ValueError, match="band_rank"):
+        suggest_ratings(guide_team(), TARGET.drop(columns="band_rank"))
+
+
+# --- calibration_report ---------------------------------------------------------------------------
+
+
+def test_report_per_manager_on_the_guide_example():
+    report = calibration_report(suggest_ratings(guide_team(), TARGET), TARGET)
+    row = report.set_index("manager_id").loc["M1"]
+    assert row["team_size"] == 6 and row["rated_count"] == 6
+    assert row["inflation_before"] == pytest.approx(23.188, abs=1e-3)
+    assert row["inflation_after"] == pytest.approx(1.449, abs=1e-3)
+    assert row["submitted_share_strong"] == pytest.approx(0.5)
+    assert row["submitted_share_improvement"] == 0
+    assert row["suggested_share_meets"] == pytest.approx(0.5)
+    assert row["target_share_exceptional"] == pytest.approx(0.10)
+    expected_p = stats.chisquare([1, 3, 2, 0], [0.6, 1.5, 3.0, 0.9]).pvalue
+    assert row["chi2_pvalue"] == pytest.approx(expected_p)
+    assert row["leniency"] == 0
+
+
+def test_report_counts_unrated_people_and_gives_nan_without_ratings():
+    team = guide_team()
+    team["manager_id"] = ["M1", "M1", "M1", "M1", "M2", "M2"]
+    team.loc[[4, 5], "submitted_rating"] = None
+    report = calibration_report(suggest_ratings(team, TARGET), TARGET).set_index("manager_id")
+    assert report.loc["M2", "team_size"] == 2
+    assert report.loc["M2", "rated_count"] == 0
+    assert np.isnan(report.loc["M2", "chi2_pvalue"])
+    assert np.isnan(report.loc["M2", "inflation_before"])
+    assert np.isnan(report.loc["M2", "submitted_share_meets"])
+    assert not np.isnan(report.loc["M2", "inflation_after"])
+
+
+def test_report_leniency_is_positive_for_a_lenient_manager():
+    team = guide_team().assign(data_driven_band=["Meets", "Strong", "Meets", "Meets", "Improvement", None])
+    report = calibration_report(suggest_ratings(team, TARGET), TARGET)
+    # Differences 1, 1, 1, 0, 2 over the five people with both ratings.
+    assert report["leniency"].iloc[0] == pytest.approx(1.0)
+
+
+def test_report_per_calibration_group():
+    sales = ratings_frame(["Exceptional"] * 2, [10.0, 20.0], department="Sales", manager_id="M9")
+    sales["employee_id"] = ["S1", "S2"]
+    calibrated = suggest_ratings(pd.concat([guide_team(), sales], ignore_index=True), TARGET)
+    report = calibration_report(calibrated, TARGET, by=["department", "level_group"])
+    assert report[["department", "level_group"]].values.tolist() == [["Engineering", "IC"], ["Sales", "IC"]]
+    assert report["team_size"].tolist() == [6, 2]
+    assert report.loc[1, "inflation_before"] == pytest.approx((4 - 2.3) / 2.3 * 100)
+
+
+def test_report_of_an_empty_frame_is_empty():
+    report = calibration_report(suggest_ratings(guide_team().iloc[:0], TARGET), TARGET)
+    assert report.empty and "chi2_pvalue" in report.columns
+
+
+# --- calibration_variance -------------------------------------------------------------------------
+
+
+def test_variance_is_the_coefficient_of_variation_of_manager_means():
+    frame = pd.DataFrame({"manager_id": ["A", "A", "B", "C"], "submitted_rank": [2, 2, 4, 3]})
+    means = np.array([2.0, 4.0, 3.0])  # a single-person manager counts like the others
+    assert calibration_variance(frame) == pytest.approx(means.std() / means.mean() * 100)
+
+
+def test_variance_is_zero_for_one_manager_and_nan_without_ratings():
+    assert calibration_variance(pd.DataFrame({"manager_id": ["A", "A"], "submitted_rank": [1, 4]})) == 0
+    empty = pd.DataFrame({"manager_id": ["A"], "submitted_rank": pd.array([None], dtype="Int64")})
+    assert np.isnan(calibration_variance(empty))
+
+
+def test_variance_drops_after_rebalancing():
+    team = pd.concat(
+        [
+            ratings_frame(["Exceptional"] * 4, [60, 61, 62, 63], manager_id="Lenient"),
+            ratings_frame(["Improvement"] * 4, [64, 65, 66, 67], manager_id="Harsh"),
+        ],
+        ignore_index=True,
+    ).assign(employee_id=[f"E{i}" for i in range(8)])
+    calibrated = suggest_ratings(team, TARGET)
+    before = calibration_variance(calibrated)
+    after = calibration_variance(calibrated, rank_column="suggested_rank")
+    assert before == pytest.approx(60.0)  # means 4 and 1
+    assert after < before
+
+
+# --- rating_outliers ------------------------------------------------------------------------------
+
+
+def outlier_team() -> pd.DataFrame:
+    return guide_team().assign(data_driven_band=["Improvement", "Meets", "Strong", "Exceptional", "Meets", None])
+
+
+METRICS = pd.DataFrame(
+    {
+        "employee_id": ["E1", "E1", "E1", "E1", "E1", "E4"],
+        "metric_name": ["Win rate", "Revenue closed", "Revenue closed", "Pipeline generation", "Customer retention",
+                        "Win rate"],
+        "metric_score": [35.0, 40.0, 44.0, 90.0, 70.0, 95.0],
+        "metric_value": [0.35, 110_000.0, 126_000.0, 400_000.0, 0.92, 0.6],
+        "unit": ["ratio", "USD per month", "USD per month", "USD per month", "ratio", "ratio"],
+    }
+)
+
+
+def test_outliers_are_two_or_more_bands_apart_with_readable_evidence():
+    outliers = rating_outliers(suggest_ratings(outlier_team(), TARGET), METRICS)
+    assert outliers["employee_id"].tolist() == ["E1", "E2", "E4"]  # E5 is one band off
+    assert outliers["band_gap"].tolist() == [2, 2, -2]
+    by_id = outliers.set_index("employee_id")["evidence"]
+    # Revenue closed: two months averaged (42/100, 118,000); lowest scores first, three metrics at most.
+    assert by_id["E1"] == (
+        "Win rate 35/100 (0.35 ratio); Revenue closed 42/100 (118,000 USD per month); "
+        "Customer retention 70/100 (0.92 ratio)"
+    )
+    assert by_id["E2"] == "no metric scores"
+
+
+def test_outlier_threshold_is_configurable_and_evidence_can_list_every_metric():
+    outliers = rating_outliers(suggest_ratings(outlier_team(), TARGET), METRICS, min_band_gap=1, max_metrics=None)
+    gaps = outliers.set_index("employee_id")["band_gap"]
+    assert gaps.to_dict() == {"E1": 2, "E2": 2, "E4": -2, "E5": 1}
+    assert outliers["employee_id"].tolist() == ["E1", "E2", "E4", "E5"]
+    assert outliers.set_index("employee_id").loc["E1", "evidence"].count(";") == 3
+    assert outliers.set_index("employee_id").loc["E4", "evidence"] == "Win rate 95/100 (0.6 ratio)"
+
+
+def test_outlier_evidence_without_a_metric_value():
+    metrics = METRICS.assign(metric_value=np.nan, unit=None)
+    outliers = rating_outliers(suggest_ratings(outlier_team(), TARGET), metrics, max_metrics=1)
+    assert outliers.set_index("employee_id").loc["E1", "evidence"] == "Win rate 35/100"
+
+
+def test_no_outliers_when_ratings_match_the_data():
+    outliers = rating_outliers(suggest_ratings(guide_team(), TARGET), METRICS)
+    assert outliers.empty and "evidence" in outliers.columns
+
+
+def test_outliers_reject_a_bad_threshold_or_metric_frame():
+    calibrated = suggest_ratings(outlier_team(), TARGET)
+    with pytest.raises(ValueError, match="min_band_gap"):
+        rating_outliers(calibrated, METRICS, min_band_gap=0)
+    with pytest.raises(ValueError, match="metric_scores is missing required column.*unit"):
+        rating_outliers(calibrated, METRICS.drop(columns="unit"))
+
+
+# --- fairness_report ------------------------------------------------------------------------------
+
+
+def fairness_frame() -> pd.DataFrame:
+    # Women: 2 of 6 top (rank >= 3); men: 4 of 4 top; one person without a gender; one unrated.
+    return pd.DataFrame(
+        {
+            "employee_id": [f"E{i}" for i in range(12)],
+            "gender": ["F"] * 6 + ["M"] * 4 + [None, "M"],
+            "submitted_rank": pd.array([4, 3, 2, 2, 1, 2, 4, 3, 3, 4, 4, None], dtype="Int64"),
+            "suggested_rank": pd.array([3, 3, 3, 2, 2, 1, 4, 2, 2, 2, 3, 2], dtype="Int64"),
+        }
+    )
+
+
+def test_fairness_impact_ratio_and_fisher_test():
+    report = fairness_report(fairness_frame(), rank_column="submitted_rank").set_index("value")
+    assert report["attribute"].unique().tolist() == ["gender"]
+    assert report.loc["F", "count"] == 6 and report.loc["F", "top_count"] == 2
+    assert report.loc["M", "count"] == 4 and report.loc["M", "top_count"] == 4
+    assert report.loc["M", "impact_ratio"] == 1.0  # all top ratings
+    assert report.loc["F", "impact_ratio"] == pytest.approx(1 / 3)
+    assert report["adverse_impact"].to_dict() == {"F": True, "M": False}
+    assert report.loc["F", "fisher_pvalue"] == pytest.approx(stats.fisher_exact([[2, 4], [4, 0]]).pvalue)
+
+
+def test_fairness_on_suggested_ratings_and_configurable_thresholds():
+    report = fairness_report(fairness_frame(), top_rank=3).set_index("value")
+    assert report.loc["F", "top_count"] == 3 and report.loc["M", "count"] == 5
+    assert report.loc["M", "top_rate"] == pytest.approx(0.2)
+    assert report.loc["M", "impact_ratio"] == pytest.approx(0.4)
+    strict = fairness_report(fairness_frame(), min_impact_ratio=0.3).set_index("value")
+    assert not strict["adverse_impact"].any()
+
+
+def test_fairness_skips_absent_attributes_and_empty_groups():
+    frame = fairness_frame().assign(gender=pd.Categorical(fairness_frame()["gender"], categories=["F", "M", "X"]))
+    report = fairness_report(frame, attributes=["gender", "ethnicity"])
+    assert report["value"].tolist() == ["F", "M"]
+    assert fairness_report(frame, attributes=["ethnicity"]).empty
+
+
+def test_fairness_when_nobody_or_everybody_gets_a_top_rating():
+    nobody = fairness_report(fairness_frame(), top_rank=5)
+    assert (nobody["impact_ratio"] == 1.0).all() and not nobody["adverse_impact"].any()
+    everybody = fairness_report(fairness_frame(), top_rank=1)
+    assert (everybody["impact_ratio"] == 1.0).all()
+
+
+def test_fairness_of_an_empty_frame():
+    assert fairness_report(fairness_frame().iloc[:0]).empty
+
+
+# --- audit_rows -----------------------------------------------------------------------------------
+
+
+def test_audit_rows_for_the_guide_example():
+    rows = audit_rows(suggest_ratings(guide_team(), TARGET), "2026-Q3", PROPOSED_AT)
+    assert list(rows.columns) == [
+        "employee_id", "cycle", "from_rating", "to_rating", "proposed_by", "reason", "proposed_at"
+    ]
+    assert rows["employee_id"].tolist() == ["E1", "E3", "E6"]
+    assert rows["from_rating"].tolist() == ["Strong", "Strong", "Meets"]
+    assert rows["to_rating"].tolist() == ["Meets", "Meets", "Improvement"]
+    assert rows["reason"].tolist() == [
+        "performance score 85.0 ranks 3 of 6 in Engineering / IC",
+        "performance score 82.0 ranks 4 of 6 in Engineering / IC",
+        "performance score 72.0 ranks 6 of 6 in Engineering / IC",
+    ]
+    assert (rows["cycle"] == "2026-Q3").all()
+    assert (rows["proposed_by"] == "calibration:rebalance").all()
+    assert (rows["proposed_at"] == PROPOSED_AT).all()
+
+
+def test_audit_reason_rounds_the_score_and_names_an_unrated_start():
+    team = ratings_frame([None, "Meets"], [71.24, 30.0])
+    rows = audit_rows(suggest_ratings(team, TARGET), "2026-Q3", PROPOSED_AT, proposed_by="calibration:manual")
+    assert rows["reason"].tolist() == ["performance score 71.2 ranks 1 of 2 in Engineering / IC"]
+    assert rows["from_rating"].isna().all() and rows["proposed_by"].tolist() == ["calibration:manual"]
+
+
+def test_no_audit_rows_without_changes():
+    calibrated = suggest_ratings(ratings_frame(["Strong", "Meets"], [80.0, 50.0]), TARGET)
+    rows = audit_rows(calibrated, "2026-Q3", PROPOSED_AT)
+    assert rows.empty and len(rows.columns) == 7
+
+
+def _two_teams(lenient_shift: int) -> pd.DataFrame:
+    """Two managers of three with the same performance; manager B rates `lenient_shift` bands higher."""
+    bands = ["Improvement", "Meets", "Strong", "Exceptional"]
+    rows = []
+    for manager, shift in (("A", 0), ("B", lenient_shift)):
+        for i, score in enumerate([30.0, 50.0, 65.0]):
+            rows.append({"employee_id": f"{manager}{i}", "manager_id": manager, "department": "D",
+                         "level_group": "IC", "performance_score": score,
+                         "submitted_rating": bands[min(i + shift, 3)], "data_driven_band": bands[i]})
+    return pd.DataFrame(rows)
+
+
+def test_calibration_score_corrects_a_lenient_managers_ratings():
+    scores = calibration_score(_two_teams(lenient_shift=1), default_target(), leniency_shrinkage=0)
+    a, b = scores.iloc[:3].to_numpy(), scores.iloc[3:].to_numpy()
+    # Same performance, one band more lenient: once corrected, the evidence is the same.
+    assert np.allclose(a, b)
+    assert (np.diff(a) > 0).all() and scores.between(0, 100).all()
+    shrunk = calibration_score(_two_teams(lenient_shift=1), default_target(), leniency_shrinkage=2)
+    assert (shrunk.iloc[3:].to_numpy() > shrunk.iloc[:3].to_numpy()).all()  # partly corrected
+
+
+def test_calibration_score_without_judgement_keeps_the_performance_order():
+    ratings = _two_teams(lenient_shift=1)
+    scores = calibration_score(ratings, default_target(), judgement_weight=0)
+    assert (scores.rank().to_numpy() == ratings["performance_score"].rank().to_numpy()).all()
+
+
+def test_calibration_score_needs_a_performance_score_but_not_a_submitted_rating():
+    ratings = _two_teams(lenient_shift=0)
+    ratings.loc[0, "performance_score"] = np.nan
+    ratings.loc[1, "submitted_rating"] = None
+    scores = calibration_score(ratings, default_target())
+    assert np.isnan(scores.iloc[0]) and not np.isnan(scores.iloc[1])
+    with pytest.raises(ValueError, match="judgement_weight"):
+        calibration_score(ratings, default_target(), judgement_weight=1.5)
+
+
+def test_suggestions_rank_by_the_chosen_score_column():
+    ratings = _two_teams(lenient_shift=0).assign(evidence=[90.0, 10, 20, 30, 40, 50])
+    suggested = suggest_ratings(ratings, default_target(), group_by=(), score_column="evidence")
+    assert suggested.loc[suggested["employee_id"] == "A0", "suggested_rating"].item() == "Exceptional"
+    audit = audit_rows(suggested, "2026-Q3", PROPOSED_AT, score_column="evidence")
+    assert audit["reason"].str.startswith("evidence ").all()
