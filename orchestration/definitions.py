@@ -12,7 +12,7 @@ from .assets.dbt import dbt_models
 from .assets.raw import activity_assets, snapshot_assets
 from .dbt_project import DBT_PROJECT
 from .resources import SourceSystems, Warehouse
-from .schedules import ingest_job, nightly
+from .schedules import ingest_job, nightly, refresh_after_ingest, refresh_job
 
 RESOURCES = {
     "dlt": DagsterDltResource(),
@@ -23,8 +23,9 @@ RESOURCES = {
 
 defs = dg.Definitions(
     assets=[*activity_assets, *snapshot_assets, dbt_models, *analytics_assets],
-    jobs=[ingest_job],
+    jobs=[ingest_job, refresh_job],
     schedules=[nightly],
+    sensors=[refresh_after_ingest],
     resources=RESOURCES,
     # DuckDB has one writer: steps of a run go one after another in the run's process.
     executor=dg.in_process_executor,

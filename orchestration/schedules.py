@@ -1,5 +1,6 @@
 """The nightly refresh: at 02:00 (``SCHEDULE_TIMEZONE``, default UTC) reload the month in
-progress and the snapshots; on the first night of a month, also the month just ended."""
+progress and the snapshots; on the first night of a month, also the month just ended. Each
+successful load then rebuilds everything downstream: dbt models, analytics, dashboards."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ import dagster as dg
 
 from .assets.raw import activity_assets, snapshot_assets
 from .partitions import monthly
+
+DOWNSTREAM_GROUPS = ("framework", "staging", "intermediate", "marts", "analytics", "dashboards")
 
 ingest_job = dg.define_asset_job(
     "ingest",
@@ -38,3 +41,21 @@ def nightly(context: dg.ScheduleEvaluationContext):
     for key in earlier:
         yield dg.RunRequest(run_key=f"{moment:%Y-%m-%d}/{key}", partition_key=key, asset_selection=activity_keys)
     yield dg.RunRequest(run_key=f"{moment:%Y-%m-%d}/{current}", partition_key=current)
+
+
+refresh_job = dg.define_asset_job(
+    "refresh",
+    selection=dg.AssetSelection.groups(*DOWNSTREAM_GROUPS),
+    description="Rebuild the dbt models (staging parses only new loads), the analytics tables and the dashboards.",
+)
+
+
+@dg.run_status_sensor(
+    name="refresh_after_ingest",
+    run_status=dg.DagsterRunStatus.SUCCESS,
+    monitored_jobs=[ingest_job],
+    request_job=refresh_job,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+)
+def refresh_after_ingest(context: dg.RunStatusSensorContext):
+    return dg.RunRequest(run_key=context.dagster_run.run_id)

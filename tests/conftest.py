@@ -11,6 +11,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
+from orchestration.assets.analytics import analytics_assets
 from orchestration.assets.dbt import dbt_models
 from orchestration.assets.raw import activity_assets, snapshot_assets
 from orchestration.dbt_project import DBT_PROJECT
@@ -65,3 +66,13 @@ def built(company, tmp_path_factory):
         assert dg.materialize(activity_assets, resources=resources, instance=instance, tags=tags).success
     result = dg.materialize([dbt_models], resources=resources, instance=instance, raise_on_error=False)
     return resources["warehouse"], result
+
+
+@pytest.fixture(scope="session")
+def analysed(built):
+    """The session's warehouse with every decision-analytics asset materialised on it."""
+    warehouse, dbt_result = built
+    assert dbt_result.success
+    result = dg.materialize(analytics_assets, resources={"warehouse": warehouse},
+                            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    return warehouse, result

@@ -4,10 +4,9 @@ table lands in the analytics schema with its figures, and holds what HR relies o
 import dagster as dg
 import duckdb
 import pandas as pd
-import pytest
 
 from analytics.calibration import largest_remainder_counts
-from orchestration.assets.analytics import analytics_assets, merit_cycle, rating_calibration
+from orchestration.assets.analytics import merit_cycle, rating_calibration
 
 TABLES = {
     "calibrated_ratings", "calibration_by_manager", "calibration_by_group", "calibration_outliers",
@@ -15,15 +14,6 @@ TABLES = {
     "promotion_readiness", "succession_pipeline", "top_performer_signals", "attrition_risk_signals",
     "early_signal_models", "early_signal_coefficients", "process_health", "process_health_overall",
 }
-
-
-@pytest.fixture(scope="session")
-def analysed(built):
-    warehouse, dbt_result = built
-    assert dbt_result.success
-    result = dg.materialize(analytics_assets, resources={"warehouse": warehouse},
-                            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
-    return warehouse, result
 
 
 def frame(warehouse, sql: str) -> pd.DataFrame:
@@ -48,14 +38,14 @@ def test_calibration_rates_everyone_scored_with_the_target_counts_per_group(anal
     calibrated = frame(warehouse, "select * from analytics.calibrated_ratings")
     target = frame(warehouse, "select t.band, b.band_rank, t.share from framework.target_distribution as t "
                               "join framework.rating_bands as b using (band) order by b.band_rank desc")
-    scored = calibrated[calibrated["performance_score"].notna()]
+    scored = calibrated[calibrated["calibration_score"].notna()]
     assert len(scored) > 0 and scored["suggested_rank"].notna().all()
     for _, group in scored.groupby(["cycle", "calibration_group"]):
         counts = group["suggested_rank"].value_counts().reindex(target["band_rank"], fill_value=0).to_numpy()
         assert (counts == largest_remainder_counts(len(group), target["share"].to_numpy())).all()
-    # The best-scored person of a group never gets a lower rating than a worse-scored one.
+    # The best-evidenced person of a group never gets a lower rating than a less evidenced one.
     for _, group in scored.groupby(["cycle", "calibration_group"]):
-        ordered = group.sort_values(["performance_score", "employee_id"], ascending=[False, True])
+        ordered = group.sort_values(["calibration_score", "employee_id"], ascending=[False, True])
         assert ordered["suggested_rank"].is_monotonic_decreasing
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from orchestration.assets.raw import activity_assets, snapshot_assets
 from orchestration.definitions import defs
-from orchestration.schedules import ingest_job, nightly
+from orchestration.schedules import ingest_job, nightly, refresh_job
 
 ACTIVITY_KEYS = {key for assets in activity_assets for key in assets.keys}
 ALL_KEYS = ACTIVITY_KEYS | {key for assets in snapshot_assets for key in assets.keys}
@@ -53,3 +53,10 @@ def test_time_zone_comes_from_the_environment(zone):
     env = {**os.environ, "SCHEDULE_TIMEZONE": zone}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == zone
+
+
+def test_a_successful_load_triggers_the_rebuild_of_everything_downstream():
+    assert defs.resolve_sensor_def("refresh_after_ingest").job_name == refresh_job.name
+    keys = set(defs.resolve_job_def(refresh_job.name).asset_layer.executable_asset_keys)
+    layers = {key.path[0] for key in keys}
+    assert {"staging", "marts", "analytics"} <= layers and "raw" not in layers
