@@ -69,13 +69,14 @@ def _bands_best_first(target: pd.DataFrame) -> pd.DataFrame:
 def _to_ranks(frame: pd.DataFrame, column: str, bands: pd.DataFrame) -> pd.Series:
     """Band names to band_rank (nullable Int64); an unknown name raises naming the employee."""
     names = frame[column]
-    ranks = names.map(dict(zip(bands["band"], bands["band_rank"])))
-    unknown = names.notna() & ranks.isna()
+    codes = pd.Categorical(names, categories=bands["band"]).codes
+    unknown = (codes < 0) & names.notna().to_numpy()
     if unknown.any():
         value = names[unknown].iloc[0]
         expected = ", ".join(bands["band"])
         reject_rows(frame, unknown, f"unknown {column} {value!r}, expected one of {expected}")
-    return ranks.astype("Int64")
+    ranks = bands["band_rank"].to_numpy()[codes]
+    return pd.Series(pd.array(np.where(codes >= 0, ranks, 0), dtype="Int64"), index=frame.index).mask(codes < 0)
 
 
 def _checked_ratings(ratings: pd.DataFrame, group_by: Sequence[str], score_column: str) -> pd.Series:
