@@ -75,6 +75,10 @@ class _SignalConfig(BaseModel):
     medium_cutoff: float = Field(ge=0, le=1, description="probability at or above which the level is 'medium'")
     categorical_features: tuple[str, ...] = ("level_group", "role")
     n_drivers: int = Field(3, ge=1)
+    max_train_rows: int = Field(
+        50_000, ge=100, description="rows a model is fitted on at most (a seeded sample beyond): a logistic "
+        "regression on a few dozen features gains nothing from more, and its fitting time grows with rows"
+    )
 
     @model_validator(mode="after")
     def _cutoffs_ordered_and_fair(self):
@@ -335,11 +339,14 @@ def _drivers(model: Pipeline, rows: pd.DataFrame, features: list[_Feature], n_dr
 # --- training, evaluation, prediction ------------------------------------------------------------------
 
 
-def _fit(X: pd.DataFrame, y: np.ndarray, C: float) -> Pipeline:
+def _fit(X: pd.DataFrame, y: np.ndarray, config: _SignalConfig) -> Pipeline:
+    if len(X) > config.max_train_rows:
+        keep = np.sort(np.random.default_rng(0).choice(len(X), config.max_train_rows, replace=False))
+        X, y = X.iloc[keep], y[keep]
     model = make_pipeline(
         SimpleImputer(strategy="mean", keep_empty_features=True),
         StandardScaler(),
-        LogisticRegression(C=C, max_iter=1000),
+        LogisticRegression(C=config.C, max_iter=1000),
     )
     return model.fit(X, y)
 
@@ -407,7 +414,7 @@ def _evaluate(examples: pd.DataFrame, names: list[str], config: _SignalConfig) -
         train_reason = _one_class_reason(labels[is_train], "train")
         reason = train_reason or _one_class_reason(labels[is_test], "test")
         if train_reason is None and is_test.any():
-            model = _fit(examples.loc[is_train, names], labels[is_train], config.C)
+            model = _fit(examples.loc[is_train, names], labels[is_train], config)
             probability[is_test] = model.predict_proba(examples.loc[is_test, names])[:, 1]
             held_out, scores = labels[is_test], probability[is_test]
             # Brier is defined with one class too; AUC is not.
@@ -449,7 +456,7 @@ def _signal(
     drivers = np.full(len(current), "", dtype=object)
     coefficients = pd.DataFrame({"feature": names, "coefficient": np.nan})
     if no_model is None:
-        model = _fit(examples[names], labels, config.C)
+        model = _fit(examples[names], labels, config)
         coefficients["coefficient"] = model[-1].coef_[0]
         if len(current):
             probability = model.predict_proba(current[names])[:, 1]

@@ -436,3 +436,13 @@ def test_attrition_bad_input_names_the_record(org, frame, change, message):
     bad = dict(org, **{frame: change(org[frame])})
     with pytest.raises(ValueError, match=re.escape(message)):
         attrition(bad)
+
+
+
+def test_training_beyond_the_row_cap_uses_a_seeded_sample_and_still_learns(org):
+    capped = top(org, TopPerformerConfig(max_train_rows=150))
+    assert capped.metrics["n_train"] > 150  # the split still counts every row; the fit sees a sample
+    assert capped.metrics["auc"] > 0.8
+    again = top(org, TopPerformerConfig(max_train_rows=150))
+    pd.testing.assert_frame_equal(capped.predictions, again.predictions)
+    assert not capped.predictions["probability"].equals(top(org).predictions["probability"])
