@@ -76,7 +76,7 @@ class _SignalConfig(BaseModel):
     categorical_features: tuple[str, ...] = ("level_group", "role")
     n_drivers: int = Field(3, ge=1)
     max_train_rows: int = Field(
-        50_000, ge=100, description="rows a model is fitted on at most (a seeded sample beyond): a logistic "
+        20_000, ge=100, description="rows a model is fitted on at most (a seeded sample beyond): a logistic "
         "regression on a few dozen features gains nothing from more, and its fitting time grows with rows"
     )
 
