@@ -314,9 +314,11 @@ def early_signals(context: dg.AssetExecutionContext, config: EarlySignalConfig, 
         attrition = prediction.predict_regrettable_attrition(monthly, employees, ratings, prediction.AttritionConfig(
             horizon_months=config.attrition_horizon_months, C=config.regularisation_c), bands=bands)
         models = {"top_performer": top, "regrettable_attrition": attrition}
+        # The models score whoever was active in the last scored month; only current staff are listed.
+        current = set(employees.loc[employees["is_active"], "employee_id"])
         tables = {
-            "top_performer_signals": top.predictions,
-            "attrition_risk_signals": attrition.predictions,
+            "top_performer_signals": top.predictions[top.predictions["employee_id"].isin(current)],
+            "attrition_risk_signals": attrition.predictions[attrition.predictions["employee_id"].isin(current)],
             "early_signal_models": pd.DataFrame([_model_row(m, s.metrics) for m, s in models.items()]),
             "early_signal_coefficients": pd.concat([s.coefficients.assign(model=m) for m, s in models.items()],
                                                    ignore_index=True),

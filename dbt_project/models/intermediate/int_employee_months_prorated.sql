@@ -1,20 +1,21 @@
 -- One row per employee and month they were employed in, over the months the activity
--- sources cover, with the share of the month they were employed (new hires and leavers).
-with activity as (
-    select created_at from {{ ref('stg_jira__issues') }}
-    union all select created_at from {{ ref('stg_github__pull_requests') }}
-    union all select created_at from {{ ref('stg_salesforce__opportunities') }}
-    union all select created_at from {{ ref('stg_zendesk__tickets') }}
-    union all select created_at from {{ ref('stg_pagerduty__incidents') }}
+-- sources were loaded for, with the share of the month they were employed (new hires and leavers).
+-- The months come from the load windows, not from record dates: an issue created years before
+-- the first loaded month must not make those years look like months without activity.
+with loaded as (
+    {% for table in ['jira_issues', 'github_pull_requests', 'salesforce_opportunities', 'zendesk_tickets', 'pagerduty_incidents'] %}
+    select min(_window_start) as first_start, max(_window_end) as last_end from {{ source('raw', table) }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
 ),
 
 months as (
     select unnest(generate_series(
-        date_trunc('month', min(created_at))::date,
-        date_trunc('month', max(created_at))::date,
+        date_trunc('month', min(first_start))::date,
+        date_trunc('month', max(last_end) - interval 1 second)::date,
         interval 1 month
     ))::date as month_start
-    from activity
+    from loaded
 ),
 
 spans as (
