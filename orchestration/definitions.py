@@ -8,6 +8,7 @@ from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
 from .assets.analytics import analytics_assets
+from .assets.dashboards import dashboard_site
 from .assets.dbt import dbt_models
 from .assets.raw import activity_assets, snapshot_assets
 from .dbt_project import DBT_PROJECT
@@ -22,7 +23,7 @@ RESOURCES = {
 }
 
 defs = dg.Definitions(
-    assets=[*activity_assets, *snapshot_assets, dbt_models, *analytics_assets],
+    assets=[*activity_assets, *snapshot_assets, dbt_models, *analytics_assets, dashboard_site],
     jobs=[ingest_job, refresh_job],
     schedules=[nightly],
     sensors=[refresh_after_ingest],

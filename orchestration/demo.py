@@ -1,5 +1,5 @@
 """``make demo``: load the whole history of the sandbox org (or the live sources) into DuckDB,
-build the dbt models on it and run the decision analytics.
+build the dbt models on it, run the decision analytics and publish the dashboards.
 
 Runs against the Dagster instance in ``DAGSTER_HOME``, so the runs show up in ``make dev``.
 """
@@ -16,6 +16,7 @@ from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PART
 from scipy.stats import spearmanr
 
 from .assets.analytics import analytics_assets
+from .assets.dashboards import dashboard_site, dashboards_dir
 from .assets.dbt import dbt_models
 from .assets.raw import activity_assets, snapshot_assets
 from .definitions import RESOURCES
@@ -105,6 +106,8 @@ def main() -> int:
     results.append(dg.materialize([dbt_models], instance=instance, resources=RESOURCES, raise_on_error=False))
     print("==> decision analytics (calibration, merit, promotion, early signals, process health)", flush=True)
     results.append(dg.materialize(analytics_assets, instance=instance, resources=RESOURCES, raise_on_error=False))
+    print("==> dashboards", flush=True)
+    results.append(dg.materialize([dashboard_site], instance=instance, resources=RESOURCES, raise_on_error=False))
     print("\n==> raw tables")
     for table, count in row_counts(warehouse):
         print(f"    raw.{table:<32} {count:>9,}")
@@ -116,6 +119,7 @@ def main() -> int:
         print("\n==> decision analytics, latest review cycle (schema analytics)")
         print("\n".join(analytics_summary(warehouse, Path(systems.sandbox_dir) / "ground_truth.csv")))
     print(f"\nwarehouse: {Path(warehouse.path).resolve()}")
+    print(f"dashboards: {dashboards_dir(warehouse) / 'index.html'}")
     if failed:
         print(f"FAILED steps: {', '.join(failed)} (see the log above)", file=sys.stderr)
         return 1

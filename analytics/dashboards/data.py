@@ -1,0 +1,35 @@
+"""What the dashboards are built from: warehouse tables as DataFrames (column names as in the
+warehouse), gathered by the Dagster asset so this package never opens the warehouse."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class SiteData:
+    employees: pd.DataFrame  # marts.dim_employees (salary and pay columns: HR pages only)
+    reporting_lines: pd.DataFrame  # intermediate.int_reporting_lines_flattened: manager_id, employee_id, distance
+    performance: pd.DataFrame  # marts.fct_performance_scores (month and quarter rows)
+    metric_scores: pd.DataFrame  # marts.fct_metric_scores, quarter rows
+    competencies: pd.DataFrame  # marts.fct_competency_ratings, latest cycle
+    comments: pd.DataFrame  # 360 comments, latest cycles: cycle, employee_id, rater_type, competency_name, comment
+    readiness: pd.DataFrame  # analytics.promotion_readiness
+    succession: pd.DataFrame  # analytics.succession_pipeline
+    calibrated: pd.DataFrame  # analytics.calibrated_ratings
+    calibration_by_manager: pd.DataFrame  # analytics.calibration_by_manager
+    calibration_by_group: pd.DataFrame  # analytics.calibration_by_group
+    calibration_outliers: pd.DataFrame  # analytics.calibration_outliers
+    calibration_fairness: pd.DataFrame  # analytics.calibration_fairness
+    calibration_summary: pd.DataFrame  # analytics.calibration_summary
+    merit_plan: pd.DataFrame  # analytics.merit_plan
+    merit_pools: pd.DataFrame  # analytics.merit_pools
+    top_signals: pd.DataFrame  # analytics.top_performer_signals
+    attrition_signals: pd.DataFrame  # analytics.attrition_risk_signals
+    signal_models: pd.DataFrame  # analytics.early_signal_models
+    process_health: pd.DataFrame  # analytics.process_health
+    process_health_overall: pd.DataFrame  # analytics.process_health_overall
+    unmatched_accounts: pd.DataFrame  # marts.rpt_unmatched_accounts
+    target: pd.DataFrame  # framework.target_distribution joined to rating_bands: band, band_rank, share
