@@ -13,7 +13,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: help setup demo test dev validate docs bench-ingest bench-dbt bench-analytics clean
+.PHONY: help setup demo test dev validate docs bench-ingest bench-dbt bench-analytics bench-dashboards clean
 
 help:
 	@echo "make demo          set up, then load the sandbox org's 12 months into DuckDB"
@@ -24,6 +24,7 @@ help:
 	@echo "make bench-ingest  ingest benchmark: 500 and 5,000 employees"
 	@echo "make bench-dbt     dbt build on 50,000 employees (after make demo)"
 	@echo "make bench-analytics  the analytics layer on 100,000 employees (after make demo)"
+	@echo "make bench-dashboards the dashboards for 500 and 5,000 employees (after make demo)"
 
 $(CURDIR)/.tools/bin/uv:
 	python3 -m venv .tools
@@ -64,6 +65,9 @@ bench-dbt: setup
 
 bench-analytics: setup
 	$(RUN) python -m benchmarks.analytics --source $${WAREHOUSE_PATH:-data/warehouse.duckdb} --employees 100000
+
+bench-dashboards: setup
+	$(RUN) python -m benchmarks.dashboards --source $${WAREHOUSE_PATH:-data/warehouse.duckdb}
 
 clean:
 	rm -rf .venv .tools data dagster_home/storage dagster_home/history dagster_home/schedules dagster_home/logs
