@@ -50,8 +50,9 @@ def review_hours_per_employee(completions: pd.DataFrame,
                               max_session_hours: float = DEFAULT_MAX_SESSION_HOURS) -> pd.DataFrame:
     """Per cycle: mean review hours per reviewed employee (summed over reviewers), finished reviews only.
 
-    Each review counts finished_at - started_at capped at `max_session_hours`: the tool records no
-    active time, so the value is an upper bound, and the detail says how many spans hit the cap.
+    A review counts the active minutes the tool recorded (optional column active_minutes); without
+    them, finished_at - started_at capped at `max_session_hours`, an upper bound since the review stays
+    open between sessions. The detail says how many reviews had active time and how many hit the cap.
     """
     if max_session_hours <= 0:
         raise ValueError("max_session_hours must be positive")
@@ -60,19 +61,26 @@ def review_hours_per_employee(completions: pd.DataFrame,
     started_at = _utc_times(completions["started_at"])
     done = finished_at.notna()
     reject_rows(completions, done & started_at.isna(), "a finished review without started_at", name="completions")
-    hours = (finished_at - started_at).dt.total_seconds() / 3600
-    reject_rows(completions, hours < 0, "finished_at before started_at", name="completions")
+    span = (finished_at - started_at).dt.total_seconds() / 3600
+    reject_rows(completions, span < 0, "finished_at before started_at", name="completions")
+    active = pd.to_numeric(completions.get("active_minutes", pd.Series(np.nan, index=completions.index)),
+                           errors="coerce").astype(float) / 60
+    reject_rows(completions, active < 0, "negative active_minutes", name="completions")
+    timed = active.notna()
+    hours = active.where(timed, span.clip(upper=max_session_hours))
     reviews = completions.loc[done, ["cycle", "employee_id"]].assign(
-        hours=hours[done].clip(upper=max_session_hours), capped=hours[done] >= max_session_hours)
+        hours=hours[done], timed=timed[done], capped=~timed[done] & (span[done] >= max_session_hours))
     per_employee = reviews.groupby(["cycle", "employee_id"], as_index=False)["hours"].sum()
     counts = (completions[["cycle"]].assign(unfinished=~done).groupby("cycle")[["unfinished"]].sum()
-              .join(reviews.groupby("cycle")["capped"].agg(finished="size", capped="sum"))
+              .join(reviews.groupby("cycle").agg(finished=("hours", "size"), timed=("timed", "sum"),
+                                                 capped=("capped", "sum")))
               .join(per_employee.groupby("cycle")["hours"].mean().rename("value"))
-              .fillna({"finished": 0, "capped": 0}).astype({"finished": int, "capped": int}).reset_index())
-    share_capped = (100 * counts["capped"] / counts["finished"].where(counts["finished"] > 0)).fillna(0).round()
+              .fillna({"finished": 0, "timed": 0, "capped": 0})
+              .astype({"finished": int, "timed": int, "capped": int}).reset_index())
     detail = (counts["finished"].astype(str) + " finished reviews (" + counts["unfinished"].astype(str)
-              + " unfinished left out); " + share_capped.astype(int).astype(str)
-              + f"% stayed open longer than {max_session_hours:g} h and count as {max_session_hours:g} h")
+              + " unfinished left out); " + counts["timed"].astype(str) + " with active time recorded, "
+              + counts["capped"].astype(str) + f" without it open longer than {max_session_hours:g} h "
+              + f"(counted as {max_session_hours:g} h)")
     return counts.assign(detail=detail)[MEASURED_COLUMNS]
 
 

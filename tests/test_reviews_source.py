@@ -73,11 +73,12 @@ def set_value(row_number, column, value):
         ("process_survey.csv", set_value(2, "score", "ten"), r"process_survey\.csv: row 2, column score: Input should be a valid integer"),
         ("appeals.csv", set_value(1, "status", "pending"), r"appeals\.csv: row 1, column status"),
         ("review_completions.csv", set_value(4, "started_at", "2026-10-01T10:00:00"), r"review_completions\.csv: row 4, column started_at: Input should have timezone info"),
+        ("review_completions.csv", set_value(2, "active_minutes", "-10"), r"review_completions\.csv: row 2, column active_minutes: Input should be greater than or equal to 0"),
         ("manager_ratings.csv", set_value(5, "cycle", "2026Q3"), r"manager_ratings\.csv: row 5, column cycle: String should match pattern"),
         ("manager_ratings.csv", lambda h, r: ([c for c in h if c != "manager_id"], r), r"manager_ratings\.csv: header row: missing column\(s\) manager_id"),
         ("manager_ratings.csv", lambda h, r: (h, [*r, r[0]]), r"manager_ratings\.csv: row \d+, columns cycle, employee_id: duplicates row 1"),
     ],
-    ids=["unknown-rating", "level-out-of-range", "score-not-integer", "unknown-status", "naive-timestamp", "bad-cycle", "missing-column", "duplicate-key"],
+    ids=["unknown-rating", "level-out-of-range", "score-not-integer", "unknown-status", "naive-timestamp", "negative-minutes", "bad-cycle", "missing-column", "duplicate-key"],
 )
 def test_bad_export_is_rejected_naming_file_row_and_column(exports, warehouse, file, edit, message):
     load(exports, warehouse)

@@ -250,7 +250,8 @@ def test_review_exports_match_the_documented_format(company, tmp_path):
         "manager_ratings.csv": ["cycle", "employee_id", "manager_id", "rating", "submitted_at"],
         "competency_ratings.csv": ["cycle", "employee_id", "rater_id", "rater_type", "competency", "level",
                                    "comment"],
-        "review_completions.csv": ["cycle", "employee_id", "reviewer_id", "started_at", "finished_at"],
+        "review_completions.csv": ["cycle", "employee_id", "reviewer_id", "started_at", "finished_at",
+                                   "active_minutes"],
         "appeals.csv": ["cycle", "appeal_id", "employee_id", "filed_at", "status", "reason"],
         "process_survey.csv": ["cycle", "response_id", "employee_id", "score", "submitted_at"],
     }
@@ -272,6 +273,7 @@ def test_review_exports_match_the_documented_format(company, tmp_path):
         assert 1 <= int(r["level"]) <= 5
     for r in rows["review_completions.csv"]:
         assert r["started_at"].endswith("Z") and (not r["finished_at"] or r["finished_at"] >= r["started_at"])
+        assert bool(r["finished_at"]) == bool(r["active_minutes"]) and (not r["active_minutes"] or int(r["active_minutes"]) > 0)
     assert {r["status"] for r in rows["appeals.csv"]} <= {"open", "upheld", "overturned", "withdrawn"}
     assert all(0 <= int(r["score"]) <= 10 for r in rows["process_survey.csv"])
     stamps = [r["submitted_at"] for r in rows["manager_ratings.csv"]]

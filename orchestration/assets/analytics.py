@@ -364,7 +364,7 @@ def process_health_check(context: dg.AssetExecutionContext, warehouse: Warehouse
                    and (e.termination_date is null or e.termination_date >= c.quarter_start + interval 3 month)"""),
             manager_ratings=_read(con, "select cycle, employee_id, manager_id, submitted_at "
                                        "from staging.stg_reviews__manager_ratings"),
-            completions=_read(con, "select cycle, employee_id, reviewer_id, started_at, finished_at "
+            completions=_read(con, "select cycle, employee_id, reviewer_id, started_at, finished_at, active_minutes "
                                    "from staging.stg_reviews__completions"),
             survey_responses=_read(con, "select cycle, score from staging.stg_reviews__survey_responses"),
             appeals=_read(con, "select cycle, employee_id from staging.stg_reviews__appeals"),

@@ -108,6 +108,8 @@ PEERS_PER_REVIEW = 2
 APPEAL_RATE = {"Exceptional": 0.0, "Strong": 0.01, "Meets": 0.03, "Improvement": 0.15}
 SURVEY_RESPONSE_RATE = 0.6
 UNFINISHED_REVIEW_SHARE = 0.04
+REVIEW_MINUTES_MEDIAN = 70  # active time a manager spends writing one review (log-normal)
+REVIEW_MINUTES_SPREAD = 0.5
 
 FIRST_NAMES_FEMALE = (
     "Olivia", "Emma", "Ava", "Sophia", "Isabella", "Mia", "Amelia", "Harper", "Evelyn", "Abigail",

@@ -103,9 +103,14 @@ def review_exports(rng, people: pd.DataFrame, window: Window) -> dict[str, pd.Da
         started, ok = _after(rng, at_end, 1, 10, end)
         finished, done = _after(rng, started, 1, 14, end)
         done &= rng.random(len(rated)) >= C.UNFINISHED_REVIEW_SHARE
+        # Its own generator, so adding the column left every other export of a seed unchanged.
+        minutes_rng = np.random.default_rng([q_end, len(rated)])
+        minutes = np.round(C.REVIEW_MINUTES_MEDIAN * np.exp(C.REVIEW_MINUTES_SPREAD
+                                                           * minutes_rng.standard_normal(len(rated))))
         out["review_completions.csv"].append(pd.DataFrame({
             "cycle": cycle, "employee_id": ids[rated], "reviewer_id": ids[boss],
-            "started_at": _iso(started), "finished_at": np.where(done, _iso(finished), "")})[ok])
+            "started_at": _iso(started), "finished_at": np.where(done, _iso(finished), ""),
+            "active_minutes": np.where(done, minutes.astype(int).astype(str), "")})[ok])
 
         appeal_p = ratings["rating"].map(C.APPEAL_RATE).to_numpy()
         appeals = rng.random(len(ratings)) < appeal_p

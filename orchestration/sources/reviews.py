@@ -14,7 +14,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 import dlt
 import pyarrow as pa
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, NonNegativeInt, TypeAdapter, ValidationError, model_validator
 
 from .records import Window, utc_now
 from .settings import SourceSettings
@@ -70,6 +70,7 @@ class ReviewCompletion(Row):
     reviewer_id: Id
     started_at: AwareDatetime
     finished_at: AwareDatetime | None = None
+    active_minutes: NonNegativeInt | None = None  # time spent writing, where the tool records it
 
     @model_validator(mode="after")
     def _finished_after_start(self) -> ReviewCompletion:

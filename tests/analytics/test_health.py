@@ -108,10 +108,22 @@ def test_review_hours_cap_sessions_sum_reviewers_and_skip_unfinished():
         ("Q", "e2", "m1", "2026-10-01 09:00", "2026-10-01 09:30"),  # 0.5 h
         ("Q", "e3", "m1", "2026-10-01 09:00", None)))  # unfinished: left out
     assert by_cycle(out) == {"Q": pytest.approx(((1.5 + 4) + 0.5) / 2)}
-    assert out["detail"].iloc[0] == ("3 finished reviews (1 unfinished left out); "
-                                     "33% stayed open longer than 4 h and count as 4 h")
+    assert out["detail"].iloc[0] == ("3 finished reviews (1 unfinished left out); 0 with active time recorded, "
+                                     "1 without it open longer than 4 h (counted as 4 h)")
     assert by_cycle(review_hours_per_employee(completions(
         ("Q", "e1", "m1", "2026-10-01 09:00", "2026-10-05 09:00")), max_session_hours=8)) == {"Q": 8.0}
+
+
+def test_review_hours_use_the_active_time_the_tool_records():
+    rows = completions(
+        ("Q", "e1", "m1", "2026-10-01 09:00", "2026-10-09 09:00"),  # open 8 days, 45 min of work
+        ("Q", "e2", "m1", "2026-10-01 09:00", "2026-10-03 09:00"),  # open 2 days, 135 min of work
+        ("Q", "e3", "m1", "2026-10-01 09:00", "2026-10-01 10:00"))  # no active time recorded: 1 h span
+    out = review_hours_per_employee(rows.assign(active_minutes=[45, 135, None]))
+    assert by_cycle(out) == {"Q": pytest.approx((0.75 + 2.25 + 1.0) / 3)}
+    assert "2 with active time recorded, 0 without it open longer than 4 h" in out["detail"].iloc[0]
+    with pytest.raises(ValueError, match="negative active_minutes.*employee_id e1"):
+        review_hours_per_employee(rows.assign(active_minutes=[-5, 1, 1]))
 
 
 def test_review_hours_reject_time_travel():

@@ -14,6 +14,7 @@ renamed as (
         started_at,
         finished_at,
         finished_at is not null as is_finished,
+        active_minutes,
         _loaded_at as loaded_at
     from source
 
