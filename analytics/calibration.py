@@ -75,8 +75,8 @@ def _to_ranks(frame: pd.DataFrame, column: str, bands: pd.DataFrame) -> pd.Serie
         value = names[unknown].iloc[0]
         expected = ", ".join(bands["band"])
         reject_rows(frame, unknown, f"unknown {column} {value!r}, expected one of {expected}")
-    ranks = bands["band_rank"].to_numpy()[codes]
-    return pd.Series(pd.array(np.where(codes >= 0, ranks, 0), dtype="Int64"), index=frame.index).mask(codes < 0)
+    ranks = pd.Series(bands["band_rank"].to_numpy()[codes], index=frame.index)
+    return ranks.where(codes >= 0).astype("Int64")
 
 
 def _checked_ratings(ratings: pd.DataFrame, group_by: Sequence[str], score_column: str) -> pd.Series:
@@ -182,9 +182,8 @@ def calibration_score(
     gap = submitted - _to_ranks(ratings, "data_driven_band", bands).astype(float)
     per_manager = gap.groupby(ratings["manager_id"].fillna(MISSING_GROUP_LABEL))
     leniency = (per_manager.transform("sum") / (per_manager.transform("count") + leniency_shrinkage)).fillna(0)
-    judged = _standardised(submitted - leniency)
-    blend = (1 - judgement_weight) * _standardised(score) + judgement_weight * judged.fillna(0)
-    blend = blend.where(judged.notna(), _standardised(score))
+    data, judged = _standardised(score), _standardised(submitted - leniency)
+    blend = data.where(judged.isna(), (1 - judgement_weight) * data + judgement_weight * judged)
     low, high = blend.min(), blend.max()
     if not high > low:
         return score.where(score.isna(), 50.0)

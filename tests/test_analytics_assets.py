@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 
 from analytics.calibration import largest_remainder_counts
-from orchestration.assets.analytics import merit_cycle, rating_calibration
+from orchestration.assets.analytics import TARGET_SQL, merit_cycle, rating_calibration
 
 TABLES = {
     "calibrated_ratings", "calibration_by_manager", "calibration_by_group", "calibration_outliers",
@@ -36,8 +36,7 @@ def test_every_analytics_table_is_materialised_with_its_figures(analysed):
 def test_calibration_rates_everyone_scored_with_the_target_counts_per_group(analysed):
     warehouse, _ = analysed
     calibrated = frame(warehouse, "select * from analytics.calibrated_ratings")
-    target = frame(warehouse, "select t.band, b.band_rank, t.share from framework.target_distribution as t "
-                              "join framework.rating_bands as b using (band) order by b.band_rank desc")
+    target = frame(warehouse, TARGET_SQL)
     scored = calibrated[calibrated["calibration_score"].notna()]
     assert len(scored) > 0 and scored["suggested_rank"].notna().all()
     for _, group in scored.groupby(["cycle", "calibration_group"]):

@@ -55,9 +55,8 @@ def _results(tables: dict[str, pd.DataFrame], metadata: dict[str, dict]) -> list
             for table, frame in tables.items()]
 
 
-def _target(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return _read(con, "select t.band, b.band_rank, t.share from framework.target_distribution as t "
-                      "join framework.rating_bands as b using (band) order by b.band_rank desc")
+TARGET_SQL = ("select t.band, b.band_rank, t.share from framework.target_distribution as t "
+              "join framework.rating_bands as b using (band) order by b.band_rank desc")
 
 
 # --- calibration ----------------------------------------------------------------------------
@@ -141,7 +140,7 @@ def _append_audit(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> int:
 def rating_calibration(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Calibrate every review cycle's ratings against the target distribution and the evidence."""
     with warehouse.connect(read_only=False) as con:
-        target, params = _target(con), _parameters(con, "calibration_parameters")
+        target, params = _read(con, TARGET_SQL), _parameters(con, "calibration_parameters")
         ratings = _read(con, """
             select r.cycle, r.employee_id, r.manager_id, e.department, e.level_group, e.gender,
                    r.submitted_rating, r.performance_score, r.data_driven_band

@@ -9,7 +9,7 @@ import duckdb
 from analytics.dashboards import SiteData, build_site
 
 from ..resources import Warehouse
-from .analytics import GROUP as ANALYTICS
+from .analytics import GROUP as ANALYTICS, TARGET_SQL, analytics_assets
 
 TABLES = {
     "employees": "select * from marts.dim_employees",
@@ -38,8 +38,7 @@ TABLES = {
     "process_health": f"select * from {ANALYTICS}.process_health",
     "process_health_overall": f"select * from {ANALYTICS}.process_health_overall",
     "unmatched_accounts": "select * from marts.rpt_unmatched_accounts",
-    "target": "select t.band, b.band_rank, t.share from framework.target_distribution as t "
-              "join framework.rating_bands as b using (band) order by b.band_rank desc",
+    "target": TARGET_SQL,
 }
 
 
@@ -56,14 +55,9 @@ def dashboards_dir(warehouse: Warehouse) -> Path:
     group_name="dashboards",
     kinds={"python", "html"},
     owners=["team:people-analytics"],
-    deps=[dg.AssetKey(["marts", "dim_employees"]), dg.AssetKey(["marts", "fct_performance_scores"]),
-          dg.AssetKey(["marts", "fct_metric_scores"]), dg.AssetKey(["marts", "fct_competency_ratings"]),
-          dg.AssetKey(["marts", "rpt_unmatched_accounts"]),
-          *(dg.AssetKey([ANALYTICS, t]) for t in (
-              "promotion_readiness", "succession_pipeline", "calibrated_ratings", "calibration_by_manager",
-              "calibration_by_group", "calibration_outliers", "calibration_fairness", "calibration_summary",
-              "merit_plan", "merit_pools", "top_performer_signals", "attrition_risk_signals",
-              "early_signal_models", "process_health", "process_health_overall"))],
+    deps=[*(dg.AssetKey(["marts", m]) for m in ("dim_employees", "fct_performance_scores", "fct_metric_scores",
+                                                  "fct_competency_ratings", "rpt_unmatched_accounts")),
+          *(key for asset in analytics_assets for key in asset.keys)],
     pool="warehouse",
 )
 def dashboard_site(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
