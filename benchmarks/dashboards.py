@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from analytics.dashboards import SiteData, build_site
+from dashboards import SiteData, build_site
 from benchmarks.analytics import copied
 from orchestration.assets.dashboards import site_data
 

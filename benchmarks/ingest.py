@@ -36,7 +36,7 @@ def _free_port() -> int:
 def _sandbox_process(employees: int, directory: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "orchestration.sandbox", "serve", "--port", str(port), "--employees", str(employees),
+        [sys.executable, "-m", "sandbox", "serve", "--port", str(port), "--employees", str(employees),
          "--as-of", AS_OF.isoformat(), "--reviews-dir", str(directory / "reviews")],
         stdout=subprocess.DEVNULL,
     )

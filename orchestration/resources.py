@@ -19,8 +19,8 @@ import duckdb
 import requests
 from pydantic import Field
 
-from .sources.http import HttpPolicy
-from .sources.settings import SourceSettings
+from sources.http import HttpPolicy
+from sources.settings import SourceSettings
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -103,7 +103,7 @@ class SourceSystems(dg.ConfigurableResource):
 @functools.cache
 def embedded_sandbox(seed: int, employees: int, as_of: date, directory: str) -> dict[str, Any]:
     """Start (once per process) the sandbox for this org on a free loopback port."""
-    from .sandbox import SandboxServer, generate_company
+    from sandbox import SandboxServer, generate_company
 
     company = generate_company(seed=seed, employees=employees, as_of=as_of)
     reviews_dir = Path(directory) / "reviews"

@@ -17,9 +17,9 @@ from orchestration.assets.raw import activity_assets, snapshot_assets
 from orchestration.dbt_project import DBT_PROJECT
 from orchestration.dbt_project import prepare as prepare_dbt_manifest
 from orchestration.resources import SourceSystems, Warehouse
-from orchestration.sandbox import SandboxServer, generate_company
-from orchestration.sources.http import HttpPolicy
-from orchestration.sources.records import Window
+from sandbox import SandboxServer, generate_company
+from sources.http import HttpPolicy
+from sources.records import Window
 
 AS_OF = date(2026, 11, 1)
 SEPTEMBER = Window(datetime(2026, 9, 1, tzinfo=UTC), datetime(2026, 10, 1, tzinfo=UTC))

@@ -8,8 +8,8 @@ the window, so for those tables the expected keys come from the company's own da
 import csv
 from pathlib import Path
 
-from orchestration.sources.records import Window
-from orchestration.sources.reviews import EXPORTS
+from sources.records import Window
+from sources.reviews import EXPORTS
 
 WINDOWED = ("jira_issues", "github_pull_requests", "zendesk_tickets")
 

@@ -6,8 +6,8 @@ import duckdb
 import pytest
 
 from orchestration.resources import Warehouse
-from orchestration.sources import bamboohr, github, jira, pagerduty, salesforce, sonarqube, zendesk
-from orchestration.sources.http import SourceError
+from sources import bamboohr, github, jira, pagerduty, salesforce, sonarqube, zendesk
+from sources.http import SourceError
 from tests.conftest import AUGUST, SEPTEMBER, TEST_POLICY
 from tests.oracle import expected_keys
 

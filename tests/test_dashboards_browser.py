@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from analytics.dashboards import SiteData, build_site
+from dashboards import SiteData, build_site
 from orchestration.assets.dashboards import dashboard_site, site_data
 
 CHROMIUM = Path("/usr/bin/chromium")

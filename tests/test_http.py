@@ -5,7 +5,7 @@ import time
 import pytest
 from requests import Response
 
-from orchestration.sources.http import _reset_as_retry_after
+from sources.http import _reset_as_retry_after
 
 
 def response(status: int, **headers: str) -> Response:

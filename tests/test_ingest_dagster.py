@@ -9,7 +9,7 @@ from dagster_dlt import DagsterDltResource
 from orchestration.assets.raw import activity_assets, snapshot_assets
 from orchestration.resources import SourceSystems, Warehouse
 from tests.conftest import AUGUST, SEPTEMBER
-from orchestration.sources.reviews import EXPORTS
+from sources.reviews import EXPORTS
 from tests.oracle import expected_keys, export_rows, in_window_keys
 from tests.test_connectors import keys_in
 

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from orchestration.resources import Warehouse
-from orchestration.sources import reviews
+from sources import reviews
 
 
 def load(directory, warehouse):

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import requests
 
-from orchestration.sandbox import SandboxServer, generate_company
-from orchestration.sandbox.org import build_people
-from orchestration.sandbox.timeline import Window
+from sandbox import SandboxServer, generate_company
+from sandbox.org import build_people
+from sandbox.timeline import Window
 
 AS_OF = date(2026, 11, 1)
 BASIC = {"Authorization": "Basic dXNlcjp0b2tlbg=="}

@@ -2,8 +2,8 @@
 
 import pytest
 
-from orchestration.sources import bamboohr, github, jira, reviews, sonarqube
-from orchestration.sources.settings import SourceConfigError
+from sources import bamboohr, github, jira, reviews, sonarqube
+from sources.settings import SourceConfigError
 
 
 def test_no_variables_means_the_sandbox():

@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
-from analytics.dashboards import SiteData, build_site
+from dashboards import SiteData, build_site
 
 from ..resources import Warehouse
 from .analytics import GROUP as ANALYTICS, TARGET_SQL, analytics_assets

@@ -11,11 +11,11 @@ from dagster_dlt.translator import DltResourceTranslatorData
 
 from ..partitions import monthly
 from ..resources import SourceSystems, Warehouse
-from ..sources import ACTIVITY_SOURCES, SNAPSHOT_SOURCES
-from ..sources.http import SourceError
-from ..sources.records import Window
-from ..sources.reviews import ReviewExportError
-from ..sources.settings import SourceConfigError
+from sources import ACTIVITY_SOURCES, SNAPSHOT_SOURCES
+from sources.http import SourceError
+from sources.records import Window
+from sources.reviews import ReviewExportError
+from sources.settings import SourceConfigError
 
 OWNER = "team:data-engineering"
 # Transient trouble (a source down for minutes) is retried by the step; request-level

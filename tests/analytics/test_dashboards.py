@@ -24,10 +24,10 @@ import plotly.graph_objects as go
 import pytest
 from plotly.offline import get_plotlyjs
 
-from analytics.dashboards import SiteData, SiteReport, build_site
-from analytics.dashboards import figures as fg
-from analytics.dashboards import pages
-from analytics.dashboards.site import PLOTLY_JS, figures_json, file_names, safe_name
+from dashboards import SiteData, SiteReport, build_site
+from dashboards import figures as fg
+from dashboards import pages
+from dashboards.site import PLOTLY_JS, figures_json, file_names, safe_name
 
 XSS_NAME = "<img src=x onerror=alert(1)>"
 XSS_COMMENT = "</script><script>alert(1)</script>"
@@ -591,7 +591,7 @@ def test_untrusted_ids_become_safe_file_names():
 
 
 def test_two_ids_sharing_a_file_name_are_an_error(monkeypatch):
-    monkeypatch.setattr("analytics.dashboards.site.safe_name", lambda employee_id: "same")
+    monkeypatch.setattr("dashboards.site.safe_name", lambda employee_id: "same")
     with pytest.raises(ValueError, match="same file"):
         file_names(["a", "b"], "people")
 

@@ -1,4 +1,4 @@
--- The review tool's exports arrive typed and validated (orchestration/sources/reviews.py).
+-- The review tool's exports arrive typed and validated (sources/reviews.py).
 with source as (
 
     select * from {{ source('raw', 'review_competency_ratings') }}

@@ -1,4 +1,4 @@
-"""`python -m orchestration.sandbox serve ...`: run the sandbox in the foreground."""
+"""`python -m sandbox serve ...`: run the sandbox in the foreground."""
 
 import argparse
 import time
@@ -9,7 +9,7 @@ from .server import SandboxServer
 
 
 def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m orchestration.sandbox")
+    parser = argparse.ArgumentParser(prog="python -m sandbox")
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="serve the simulated company's APIs over HTTP")
     serve.add_argument("--port", type=int, default=8765)

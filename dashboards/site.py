@@ -143,7 +143,7 @@ def _write_site(data: SiteData, root: Path, *, min_peer_group: int) -> int:
     for folder in ("people", "managers", "hr"):
         (root / folder).mkdir()
     (root / PLOTLY_JS).write_text(get_plotlyjs(), encoding="utf-8")
-    (root / MARKER).write_text("Built by analytics.dashboards.build_site; replaced on every build.\n",
+    (root / MARKER).write_text("Built by dashboards.build_site; replaced on every build.\n",
                                encoding="utf-8")
     written = 0
 
