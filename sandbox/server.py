@@ -155,10 +155,13 @@ def _handler_for(server: SandboxServer):
             response, fault, delay = server.respond(source, request)
             if delay:
                 time.sleep(delay)
-            if self._send(response, fault) and fault not in ("malformed", "short_page"):
+            # Book what is served before it is sent: once the client has read the last page it
+            # may ask the bookkeeping at once, before this thread would get to run again.
+            if fault not in ("malformed", "short_page"):
                 server.record(response)
+            self._send(response, fault)
 
-        def _send(self, response: Response, fault: str | None = None) -> bool:
+        def _send(self, response: Response, fault: str | None = None) -> None:
             payload = response.encoded()
             declared = len(payload)
             if fault == "malformed":
@@ -179,11 +182,9 @@ def _handler_for(server: SandboxServer):
                     self.wfile.flush()
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_WR)
-                    return False
+                    return
                 self.wfile.write(payload)
-                return True
             except (BrokenPipeError, ConnectionResetError, OSError):
                 self.close_connection = True
-                return False
 
     return Handler
