@@ -113,14 +113,11 @@ def appeal_rate(appeals: pd.DataFrame, manager_ratings: pd.DataFrame) -> pd.Data
 
 
 def data_completeness(metric_scores: pd.DataFrame) -> pd.DataFrame:
-    """Per cycle: share of quarterly (employee, metric) rows of fct_metric_scores that have a metric_value."""
-    require_columns(metric_scores, ["period_type", "period_start", "metric_value"], "metric_scores")
-    quarters = metric_scores.loc[metric_scores["period_type"] == "quarter"]
-    per_start = (quarters[["period_start"]].assign(present=quarters["metric_value"].notna())
-                 .groupby("period_start")["present"].agg(["sum", "size"]))
-    start = pd.to_datetime(per_start.index.to_series())
-    counts = (per_start.groupby((start.dt.year.astype(str) + "-Q" + start.dt.quarter.astype(str)).rename("cycle"))
-              .sum().reset_index())
+    """Per cycle: share of the cycle quarter's (employee, metric) rows of fct_metric_scores that have a
+    metric_value (``metric_scores``: cycle, metric_value, one row per employee and metric)."""
+    require_columns(metric_scores, ["cycle", "metric_value"], "metric_scores")
+    counts = (metric_scores[["cycle"]].assign(present=metric_scores["metric_value"].notna())
+              .groupby("cycle")["present"].agg(["sum", "size"]).reset_index())
     return counts.assign(
         value=counts["sum"] / counts["size"],
         detail=counts["sum"].astype(str) + " of " + counts["size"].astype(str)

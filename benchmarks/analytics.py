@@ -15,8 +15,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics import calibration, compensation, health, prediction, promotion
-from orchestration.assets.analytics import calibrate_cycle, merit_cycle
+from analytics import compensation, health, prediction, promotion
+from analytics.calibration import calibrate_cycle
 
 ID_COLUMNS = ("employee_id", "manager_id", "reviewer_id")
 QUERIES = {
@@ -31,10 +31,12 @@ QUERIES = {
                from marts.fct_competency_ratings
                where cycle = (select max(cycle) from marts.fct_competency_ratings) and next_level_required is not null""",
     "evidence": "select * from marts.fct_promotion_evidence",
-    "completions": "select * from staging.stg_reviews__completions",
-    "survey": "select cycle, score from staging.stg_reviews__survey_responses",
-    "appeals": "select cycle, employee_id from staging.stg_reviews__appeals",
+    "completions": "select * from marts.fct_review_completions",
+    "survey": "select cycle, score from marts.fct_process_survey_responses",
+    "appeals": "select cycle, employee_id from marts.fct_rating_appeals",
+    "cycles": "select * from marts.dim_review_cycles",
 }
+ORG_WIDE = {"cycles"}  # frames not copied: one row per review cycle
 SEEDS = ("target_distribution", "rating_bands", "calibration_parameters", "merit_matrix", "compa_ratio_bands",
          "merit_budgets", "merit_parameters", "promotion_factors", "readiness_levels", "promotion_parameters",
          "promotion_band_points", "next_level_requirements", "process_health_targets")
@@ -56,7 +58,7 @@ def load(warehouse: Path, employees: int) -> tuple[dict[str, pd.DataFrame], dict
         frames = {name: con.execute(sql).df() for name, sql in QUERIES.items()}
         seeds = {seed: con.execute(f"select * from framework.{seed}").df() for seed in SEEDS}
     copies = -(-employees // len(frames["employees"]))
-    return {name: copied(frame, copies) for name, frame in frames.items()}, seeds, copies
+    return {name: frame if name in ORG_WIDE else copied(frame, copies) for name, frame in frames.items()}, seeds, copies
 
 
 @contextmanager
@@ -72,7 +74,7 @@ def run(frames: dict[str, pd.DataFrame], seeds: dict[str, pd.DataFrame]) -> dict
     target = seeds["target_distribution"].merge(seeds["rating_bands"][["band", "band_rank"]], on="band")
     params = dict(zip(seeds["calibration_parameters"]["parameter"], seeds["calibration_parameters"]["value"]))
     ratings, metric_scores, employees = frames["ratings"], frames["metric_scores"], frames["employees"]
-    latest, latest_start = ratings.sort_values("quarter_start")[["cycle", "quarter_start"]].iloc[-1]
+    latest = ratings.sort_values("quarter_start")["cycle"].iloc[-1]
     evidence = metric_scores.merge(ratings[["cycle", "quarter_start"]].drop_duplicates(),
                                    left_on="period_start", right_on="quarter_start")
     now = pd.Timestamp.now(tz="UTC")
@@ -91,7 +93,8 @@ def run(frames: dict[str, pd.DataFrame], seeds: dict[str, pd.DataFrame]) -> dict
     merit_staff = employees[employees["is_active"]].merge(
         calibrated["calibrated_ratings"][["employee_id", "suggested_rating"]], on="employee_id").rename(
         columns={"suggested_rating": "rating"})
-    start, end = merit_cycle(latest_start)
+    window = frames["cycles"].set_index("cycle").loc[latest]
+    start, end = window["merit_window_start"], window["merit_window_end"]
     with timed("merit plan", timings):
         compensation.plan_merit(merit_staff, *(seeds[s] for s in ("merit_matrix", "compa_ratio_bands", "merit_budgets",
                                                                   "merit_parameters")), start, end)
@@ -126,7 +129,7 @@ def run(frames: dict[str, pd.DataFrame], seeds: dict[str, pd.DataFrame]) -> dict
             manager_ratings=ratings[["cycle", "employee_id", "manager_id", "submitted_at"]],
             completions=frames["completions"], survey_responses=frames["survey"], appeals=frames["appeals"],
             calibration_variance_pct=pd.DataFrame({"cycle": [latest], "calibration_variance_pct": [15.0]}),
-            metric_scores=metric_scores[["period_type", "period_start", "metric_value"]],
+            metric_scores=evidence[["cycle", "metric_value"]],
             source_loads=pd.DataFrame({"source": ["hris"], "loaded_at": [now]}), as_of=now)
         health.overall_health(report)
     return timings

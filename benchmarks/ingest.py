@@ -17,14 +17,15 @@ from pathlib import Path
 
 import dagster as dg
 import requests
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 from dagster_dlt import DagsterDltResource
 
 from orchestration.assets.raw import activity_assets, snapshot_assets
-from orchestration.demo import HISTORY_MONTHS, history_partitions
-from orchestration.resources import SourceSystems, Warehouse, embedded_sandbox
+from orchestration.partitions import month_key, range_tags
+from orchestration.resources import SourceSystems, Warehouse
+from orchestration.resources.sandbox import embedded
 
 AS_OF = date(2026, 11, 1)
+HISTORY_MONTHS = 12
 
 
 def _free_port() -> int:
@@ -58,20 +59,19 @@ def run(employees: int, separate_process: bool) -> dict:
         if separate_process:
             process, url = _sandbox_process(employees, directory)
         else:
-            process, url = None, embedded_sandbox(42, employees, AS_OF, str(directory / "sandbox"))["url"]
+            process, url = None, embedded(42, employees, AS_OF, str(directory / "sandbox"))["url"]
         ready = time.perf_counter()
         resources = {
             "dlt": DagsterDltResource(),
             "warehouse": Warehouse(path=str(directory / "warehouse.duckdb")),
-            "source_systems": SourceSystems(sandbox_url=url),
+            "source_systems": SourceSystems(mode="sandbox", sandbox_url=url),
         }
-        first, last = history_partitions(AS_OF)
         instance = dg.DagsterInstance.ephemeral()
         try:
             ok = dg.materialize(snapshot_assets, resources=resources, instance=instance).success
             ok &= dg.materialize(
                 activity_assets, resources=resources, instance=instance,
-                tags={ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last},
+                tags=range_tags(month_key(AS_OF, -HISTORY_MONTHS), month_key(AS_OF, -1)),
             ).success
             done = time.perf_counter()
             stats = requests.get(f"{url}/_sandbox/stats", timeout=10).json()["request_counts"]

@@ -11,11 +11,11 @@ import pandas as pd
 @dataclass(frozen=True)
 class SiteData:
     employees: pd.DataFrame  # marts.dim_employees (salary and pay columns: HR pages only)
-    reporting_lines: pd.DataFrame  # intermediate.int_reporting_lines_flattened: manager_id, employee_id, distance
+    reporting_lines: pd.DataFrame  # marts.dim_reporting_lines: manager_id, employee_id, distance
     performance: pd.DataFrame  # marts.fct_performance_scores (month and quarter rows)
     metric_scores: pd.DataFrame  # marts.fct_metric_scores, quarter rows
     competencies: pd.DataFrame  # marts.fct_competency_ratings, latest cycle
-    comments: pd.DataFrame  # 360 comments, latest cycles: cycle, employee_id, rater_type, competency_name, comment
+    comments: pd.DataFrame  # marts.fct_competency_comments: cycle, employee_id, rater_type, competency_name, comment
     readiness: pd.DataFrame  # analytics.promotion_readiness
     succession: pd.DataFrame  # analytics.succession_pipeline
     calibrated: pd.DataFrame  # analytics.calibrated_ratings
@@ -33,3 +33,4 @@ class SiteData:
     process_health_overall: pd.DataFrame  # analytics.process_health_overall
     unmatched_accounts: pd.DataFrame  # marts.rpt_unmatched_accounts
     target: pd.DataFrame  # framework.target_distribution joined to rating_bands: band, band_rank, share
+    cycles: pd.DataFrame  # marts.dim_review_cycles: cycle, quarter_start, ...

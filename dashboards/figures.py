@@ -18,6 +18,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from .formatting import missing
+
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif'
 BAND_COLOURS = {"Exceptional": "#1d4ed8", "Strong": "#0ea5e9", "Meets": "#94a3b8", "Improvement": "#dc2626"}
 OTHER_COLOUR = "#64748b"
@@ -49,10 +51,6 @@ def esc(value) -> str:
     """Text from the data for a plotly label: plotly.js renders a subset of HTML in labels (<b>, <a href>,
     <br>...), so < > & become entities it displays literally."""
     return "" if missing(value) else str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def missing(value) -> bool:
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
 def _strs(values) -> list[str]:

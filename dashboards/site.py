@@ -33,8 +33,15 @@ from markupsafe import Markup, escape
 from plotly.io.json import to_json_plotly
 from plotly.offline import get_plotlyjs
 
-from . import pages
+from .cells import Cell, Links
 from .data import SiteData
+from .executive import executive
+from .hr import hr_calibration, hr_merit, hr_promotion, hr_unmatched
+from .index import index
+from .individual import individual
+from .manager import manager
+from .org import Org
+from .privacy import MIN_PEER_GROUP
 
 TEMPLATES = Path(__file__).parent / "templates"
 PLOTLY_JS = "plotly.min.js"
@@ -92,7 +99,7 @@ def figures_json(figures: dict[str, dict]) -> Markup:
 def cell_html(cell) -> Markup:
     """One table cell (a Cell or plain text) as escaped HTML; a filter, not a macro, because a big page
     has tens of thousands of cells and Jinja macro calls are slow."""
-    if isinstance(cell, pages.Cell):
+    if isinstance(cell, Cell):
         if cell.href:
             return Markup('<a href="{}">{}</a>').format(cell.href, cell.text)  # format() escapes both
         if cell.status:
@@ -115,7 +122,7 @@ def render(env: Environment, template: str, context: dict) -> str:
         **context, figure_titles=titles, figures_json=figures_json(figures) if figures else "")
 
 
-def build_site(data: SiteData, out_dir: Path | str, *, min_peer_group: int = pages.MIN_PEER_GROUP) -> SiteReport:
+def build_site(data: SiteData, out_dir: Path | str, *, min_peer_group: int = MIN_PEER_GROUP) -> SiteReport:
     """Render every page from `data` and publish the folder at `out_dir` (replacing a previous site)."""
     started = time.perf_counter()
     out_dir = Path(out_dir)
@@ -138,8 +145,8 @@ def build_site(data: SiteData, out_dir: Path | str, *, min_peer_group: int = pag
 
 def _write_site(data: SiteData, root: Path, *, min_peer_group: int) -> int:
     env = environment()
-    org = pages.Org(data, min_peer_group=min_peer_group)
-    links = pages.Links(people=file_names(org.people.index, "people"), managers=file_names(org.managers, "managers"))
+    org = Org(data, min_peer_group=min_peer_group)
+    links = Links(people=file_names(org.people.index, "people"), managers=file_names(org.managers, "managers"))
     for folder in ("people", "managers", "hr"):
         (root / folder).mkdir()
     (root / PLOTLY_JS).write_text(get_plotlyjs(), encoding="utf-8")
@@ -153,18 +160,18 @@ def _write_site(data: SiteData, root: Path, *, min_peer_group: int) -> int:
         written += 1
 
     for employee_id, path in links.people.items():
-        write(path, "individual.html", pages.individual(org, employee_id, links))
+        write(path, "individual.html", individual(org, employee_id, links))
     for employee_id, path in links.managers.items():
-        write(path, "manager.html", pages.manager(org, employee_id, links))
-    write("executive.html", "executive.html", pages.executive(org, links))
-    hr = {"hr/calibration.html": ("hr_calibration.html", pages.hr_calibration),
-          "hr/merit.html": ("hr_merit.html", pages.hr_merit),
-          "hr/promotion.html": ("hr_promotion.html", pages.hr_promotion),
-          "hr/unmatched-accounts.html": ("hr_unmatched.html", pages.hr_unmatched)}
+        write(path, "manager.html", manager(org, employee_id, links))
+    write("executive.html", "executive.html", executive(org, links))
+    hr = {"hr/calibration.html": ("hr_calibration.html", hr_calibration),
+          "hr/merit.html": ("hr_merit.html", hr_merit),
+          "hr/promotion.html": ("hr_promotion.html", hr_promotion),
+          "hr/unmatched-accounts.html": ("hr_unmatched.html", hr_unmatched)}
     for path, (template, builder) in hr.items():
         write(path, template, builder(org, links))
     built_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    write("index.html", "index.html", pages.index(org, links, HR_PAGES, built_at))
+    write("index.html", "index.html", index(org, links, HR_PAGES, built_at))
     return written
 
 

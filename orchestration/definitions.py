@@ -7,7 +7,7 @@ import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
-from .assets.analytics import analytics_assets
+from .assets import analytics_assets
 from .assets.dashboards import dashboard_site
 from .assets.dbt import dbt_models
 from .assets.raw import activity_assets, snapshot_assets

@@ -33,6 +33,10 @@ def months_to_refresh(moment: datetime) -> list[str]:
     cron_schedule="0 2 * * *",
     job=ingest_job,
     execution_timezone=os.environ.get("SCHEDULE_TIMEZONE", "UTC"),
+    # Off until someone turns it on (UI: Automation > nightly), so a new checkout never loads by itself.
+    default_status=dg.DefaultScheduleStatus.STOPPED,
+    description="Every night at 02:00 (SCHEDULE_TIMEZONE): reload the month in progress and the HRIS and "
+    "review snapshots; on the first of a month also the month just ended. Starts stopped.",
 )
 def nightly(context: dg.ScheduleEvaluationContext):
     moment = context.scheduled_execution_time
@@ -56,6 +60,8 @@ refresh_job = dg.define_asset_job(
     monitored_jobs=[ingest_job],
     request_job=refresh_job,
     default_status=dg.DefaultSensorStatus.RUNNING,
+    description="After each successful ingest run, rebuild everything downstream of the raw tables: the dbt "
+    "models, the analytics and the dashboards. Runs from the start.",
 )
 def refresh_after_ingest(context: dg.RunStatusSensorContext):
     return dg.RunRequest(run_key=context.dagster_run.run_id)

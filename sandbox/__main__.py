@@ -1,10 +1,15 @@
-"""`python -m sandbox serve ...`: run the sandbox in the foreground."""
+"""`python -m sandbox serve ...`: run the sandbox in the foreground;
+`python -m sandbox env --url URL`: the live settings that point the pipeline at it."""
 
 import argparse
+import shlex
 import time
 from datetime import date
 
+import requests
+
 from .company import generate_company
+from .environment import live_environment
 from .server import SandboxServer
 
 
@@ -22,7 +27,14 @@ def main(argv=None) -> None:
     serve.add_argument("--ground-truth", help="also write the latent truth CSV here")
     serve.add_argument("--fault", action="append", default=[], metavar="SOURCE:KIND[:TIMES[:AFTER]]",
                        help="queue a fault, e.g. jira:rate_limit or zendesk:slow:2:5")
+    env = commands.add_parser("env", help="print the live settings (export lines) of a running sandbox")
+    env.add_argument("--url", default="http://127.0.0.1:8765")
     args = parser.parse_args(argv)
+    if args.command == "env":
+        info = requests.get(f"{args.url.rstrip('/')}/_sandbox/info", timeout=10).json()
+        for name, value in live_environment(info).items():
+            print(f"export {name}={shlex.quote(value)}")
+        return
 
     company = generate_company(seed=args.seed, employees=args.employees, as_of=args.as_of)
     if args.reviews_dir:

@@ -12,7 +12,7 @@ from pydantic import SecretStr, field_validator
 
 from .http import Connection, HttpPolicy
 from .records import PAYLOAD_COLUMNS, Window, raw_table, utc_now
-from .settings import SANDBOX_SECRET, SourceSettings
+from .settings import ApiSettings
 
 STANDARD_FIELDS = [
     "id", "employeeNumber", "firstName", "lastName", "displayName", "workEmail", "department",
@@ -30,8 +30,9 @@ DEFAULT_CUSTOM_FIELDS = {
 }
 
 
-class Settings(SourceSettings):
+class Settings(ApiSettings):
     SOURCE: ClassVar[str] = "bamboohr"
+    HEADERS: ClassVar[tuple[tuple[str, str], ...]] = (("Accept", "application/json"),)
     ENV: ClassVar[dict[str, str]] = {
         "base_url": "BAMBOOHR_BASE_URL",
         "api_key": "BAMBOOHR_API_KEY",
@@ -53,13 +54,8 @@ class Settings(SourceSettings):
             raise ValueError(f"expected name=field pairs with names from {list(DEFAULT_CUSTOM_FIELDS)}")
         return {**DEFAULT_CUSTOM_FIELDS, **{k.strip(): v.strip() for k, v in pairs}}
 
-    def connection(self, policy: HttpPolicy) -> Connection:
-        auth = HttpBasicAuth(self.api_key.get_secret_value(), "x")
-        return Connection(self.SOURCE, self.base_url, auth, (("Accept", "application/json"),), policy)
-
-
-def sandbox_settings(info: dict[str, Any]) -> Settings:
-    return Settings(base_url=info["urls"]["bamboohr"], api_key=SANDBOX_SECRET)
+    def auth(self) -> HttpBasicAuth:
+        return HttpBasicAuth(self.api_key.get_secret_value(), "x")
 
 
 def _employees(conn: Connection, custom_fields: dict[str, str]) -> Iterator[Any]:

@@ -13,7 +13,7 @@ from requests import Response
 
 from .http import Connection, HttpPolicy, SourceError
 from .records import MERGED, Window, parse_timestamp, raw_table, utc_now
-from .settings import SANDBOX_SECRET, SourceSettings, split_list
+from .settings import ApiSettings, split_list
 
 PULL_REQUESTS = """
 query($owner: String!, $name: String!, $first: Int!, $after: String) {
@@ -41,8 +41,13 @@ query($login: String!, $first: Int!, $after: String) {
 PAGE_SIZE = 100
 
 
-class Settings(SourceSettings):
+class Settings(ApiSettings):
     SOURCE: ClassVar[str] = "github"
+    URL_FIELD: ClassVar[str] = "api_url"
+    HEADERS: ClassVar[tuple[tuple[str, str], ...]] = (
+        ("Accept", "application/vnd.github+json"),
+        ("X-GitHub-Api-Version", "2022-11-28"),
+    )
     ENV: ClassVar[dict[str, str]] = {
         "api_url": "GITHUB_API_URL",
         "token": "GITHUB_TOKEN",
@@ -65,15 +70,8 @@ class Settings(SourceSettings):
     def orgs(self) -> list[str]:
         return sorted({repo.split("/")[0] for repo in self.repos})
 
-    def connection(self, policy: HttpPolicy) -> Connection:
-        headers = (("Accept", "application/vnd.github+json"), ("X-GitHub-Api-Version", "2022-11-28"))
-        return Connection(
-            self.SOURCE, self.api_url, BearerTokenAuth(self.token.get_secret_value()), headers, policy
-        )
-
-
-def sandbox_settings(info: dict[str, Any]) -> Settings:
-    return Settings(api_url=info["urls"]["github"], token=SANDBOX_SECRET, repos=info["github_repos"])
+    def auth(self) -> BearerTokenAuth:
+        return BearerTokenAuth(self.token.get_secret_value())
 
 
 def _graphql_errors(response: Response) -> None:

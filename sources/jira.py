@@ -17,7 +17,7 @@ from pydantic import SecretStr
 
 from .http import Connection, HttpPolicy
 from .records import MERGED, Window, parse_timestamp, raw_table, utc_now
-from .settings import SANDBOX_SECRET, SourceSettings
+from .settings import ApiSettings
 
 STORY_POINT_FIELD_NAMES = ("story points", "story point estimate")
 SPRINT_FIELD_SCHEMA = "com.pyxis.greenhopper.jira:gh-sprint"
@@ -25,7 +25,7 @@ ISSUE_FIELDS = "summary,status,issuetype,assignee,reporter,project,created,updat
 PAGE_SIZE = 100
 
 
-class Settings(SourceSettings):
+class Settings(ApiSettings):
     SOURCE: ClassVar[str] = "jira"
     ENV: ClassVar[dict[str, str]] = {
         "base_url": "JIRA_BASE_URL",
@@ -36,13 +36,8 @@ class Settings(SourceSettings):
     email: str
     api_token: SecretStr
 
-    def connection(self, policy: HttpPolicy) -> Connection:
-        auth = HttpBasicAuth(self.email, self.api_token.get_secret_value())
-        return Connection(self.SOURCE, self.base_url, auth=auth, policy=policy)
-
-
-def sandbox_settings(info: dict[str, Any]) -> Settings:
-    return Settings(base_url=info["urls"]["jira"], email="sandbox@example.com", api_token=SANDBOX_SECRET)
+    def auth(self) -> HttpBasicAuth:
+        return HttpBasicAuth(self.email, self.api_token.get_secret_value())
 
 
 def custom_field_ids(fields: list[dict[str, Any]]) -> dict[str, str]:

@@ -12,25 +12,21 @@ from pydantic import SecretStr
 
 from .http import Connection, HttpPolicy
 from .records import MERGED, Window, raw_table, utc_now
-from .settings import SANDBOX_SECRET, SourceSettings
+from .settings import ApiSettings
 
 PAGE_SIZE = 100
 
 
-class Settings(SourceSettings):
+class Settings(ApiSettings):
     SOURCE: ClassVar[str] = "pagerduty"
     ENV: ClassVar[dict[str, str]] = {"api_url": "PAGERDUTY_API_URL", "api_token": "PAGERDUTY_API_TOKEN"}
+    URL_FIELD: ClassVar[str] = "api_url"
+    HEADERS: ClassVar[tuple[tuple[str, str], ...]] = (("Accept", "application/vnd.pagerduty+json;version=2"),)
     api_url: str = "https://api.pagerduty.com"
     api_token: SecretStr
 
-    def connection(self, policy: HttpPolicy) -> Connection:
-        auth = APIKeyAuth(name="Authorization", api_key=f"Token token={self.api_token.get_secret_value()}")
-        headers = (("Accept", "application/vnd.pagerduty+json;version=2"),)
-        return Connection(self.SOURCE, self.api_url, auth, headers, policy)
-
-
-def sandbox_settings(info: dict[str, Any]) -> Settings:
-    return Settings(api_url=info["urls"]["pagerduty"], api_token=SANDBOX_SECRET)
+    def auth(self) -> APIKeyAuth:
+        return APIKeyAuth(name="Authorization", api_key=f"Token token={self.api_token.get_secret_value()}")
 
 
 def _offset_pages() -> OffsetPaginator:

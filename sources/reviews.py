@@ -119,10 +119,6 @@ class Settings(SourceSettings):
     directory: Path
 
 
-def sandbox_settings(info: dict[str, Any]) -> Settings:
-    return Settings(directory=info["reviews_dir"])
-
-
 def _is_required(model: type[Row], column: str) -> bool:
     return model.model_fields[column].is_required()
 

@@ -12,7 +12,7 @@ from pydantic import SecretStr
 
 from .http import Connection, HttpPolicy
 from .records import MERGED, Window, raw_table, utc_now
-from .settings import SANDBOX_SECRET, SourceSettings
+from .settings import ApiSettings
 
 OPPORTUNITY_FIELDS = (
     "Id, Name, AccountId, Amount, StageName, IsWon, IsClosed, CloseDate, OwnerId, "
@@ -20,8 +20,9 @@ OPPORTUNITY_FIELDS = (
 )
 
 
-class Settings(SourceSettings):
+class Settings(ApiSettings):
     SOURCE: ClassVar[str] = "salesforce"
+    URL_FIELD: ClassVar[str] = "instance_url"
     ENV: ClassVar[dict[str, str]] = {
         "instance_url": "SALESFORCE_INSTANCE_URL",
         "access_token": "SALESFORCE_ACCESS_TOKEN",
@@ -31,13 +32,8 @@ class Settings(SourceSettings):
     access_token: SecretStr
     api_version: str = "v62.0"
 
-    def connection(self, policy: HttpPolicy) -> Connection:
-        auth = BearerTokenAuth(self.access_token.get_secret_value())
-        return Connection(self.SOURCE, self.instance_url, auth, policy=policy)
-
-
-def sandbox_settings(info: dict[str, Any]) -> Settings:
-    return Settings(instance_url=info["urls"]["salesforce"], access_token=SANDBOX_SECRET)
+    def auth(self) -> BearerTokenAuth:
+        return BearerTokenAuth(self.access_token.get_secret_value())
 
 
 def soql_datetime(moment) -> str:

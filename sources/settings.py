@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
+from requests.auth import AuthBase
 
-SANDBOX_SECRET = SecretStr("sandbox")
+from .http import Connection, HttpPolicy
 
 
 class SourceConfigError(ValueError):
@@ -26,29 +27,40 @@ class SourceSettings(BaseModel):
     ENV: ClassVar[Mapping[str, str]]  # field name -> environment variable
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> Self | None:
-        """The live settings, or None when none of the source's variables is set (sandbox)."""
-        values = {field: environ[var] for field, var in cls.ENV.items() if environ.get(var)}
-        if not values:
-            return None
-        missing = [
-            var
-            for field, var in cls.ENV.items()
-            if field not in values and cls.model_fields[field].is_required()
-        ]
+    def missing(cls, environ: Mapping[str, str]) -> list[str]:
+        """The required variables that are not set (empty counts as not set)."""
+        return [var for field, var in cls.ENV.items() if cls.model_fields[field].is_required() and not environ.get(var)]
+
+    @classmethod
+    def variables_set(cls, environ: Mapping[str, str]) -> list[str]:
+        return [var for var in cls.ENV.values() if environ.get(var)]
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> Self:
+        """The settings, or SourceConfigError naming every missing or invalid variable."""
+        missing = cls.missing(environ)
         if missing:
-            raise SourceConfigError(
-                f"{cls.SOURCE}: {', '.join(missing)} not set; set all of "
-                f"{', '.join(cls.ENV.values())} or none of them to use the sandbox"
-            )
+            raise SourceConfigError(f"{cls.SOURCE}: {', '.join(missing)} not set")
         try:
-            return cls(**values)
+            return cls(**{field: environ[var] for field, var in cls.ENV.items() if environ.get(var)})
         except ValidationError as exc:
             problems = "; ".join(
-                f"{cls.ENV.get(str(err['loc'][0]), err['loc'][0])}: {err['msg']}"
-                for err in exc.errors()
+                f"{cls.ENV.get(str(err['loc'][0]), err['loc'][0])}: {err['msg']}" for err in exc.errors()
             )
             raise SourceConfigError(f"{cls.SOURCE}: invalid settings ({problems})") from None
+
+
+class ApiSettings(SourceSettings):
+    """Settings of a source reached over HTTP: where it lives (``URL_FIELD``) and how to sign in."""
+
+    URL_FIELD: ClassVar[str] = "base_url"
+    HEADERS: ClassVar[tuple[tuple[str, str], ...]] = ()
+
+    def auth(self) -> AuthBase:
+        raise NotImplementedError
+
+    def connection(self, policy: HttpPolicy) -> Connection:
+        return Connection(self.SOURCE, getattr(self, self.URL_FIELD), self.auth(), self.HEADERS, policy)
 
 
 def split_list(value: str | list[str]) -> list[str]:

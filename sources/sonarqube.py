@@ -14,13 +14,13 @@ from requests import Response
 
 from .http import Connection, HttpPolicy
 from .records import MERGED, Window, raw_table, utc_now
-from .settings import SANDBOX_SECRET, SourceSettings, split_list
+from .settings import ApiSettings, split_list
 
 METRICS = "reliability_rating,security_rating,sqale_rating,coverage"
 PAGE_SIZE = 1000
 
 
-class Settings(SourceSettings):
+class Settings(ApiSettings):
     SOURCE: ClassVar[str] = "sonarqube"
     ENV: ClassVar[dict[str, str]] = {
         "base_url": "SONARQUBE_URL",
@@ -36,12 +36,8 @@ class Settings(SourceSettings):
     def _split(cls, value: str | list[str]) -> list[str]:
         return split_list(value)
 
-    def connection(self, policy: HttpPolicy) -> Connection:
-        return Connection(self.SOURCE, self.base_url, BearerTokenAuth(self.token.get_secret_value()), policy=policy)
-
-
-def sandbox_settings(info: dict[str, Any]) -> Settings:
-    return Settings(base_url=info["urls"]["sonarqube"], token=SANDBOX_SECRET, projects=info["sonar_projects"])
+    def auth(self) -> BearerTokenAuth:
+        return BearerTokenAuth(self.token.get_secret_value())
 
 
 class HistoryPaginator(PageNumberPaginator):

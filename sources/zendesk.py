@@ -13,13 +13,13 @@ from requests import Response
 
 from .http import Connection, HttpPolicy
 from .records import MERGED, Window, parse_timestamp, raw_table, utc_now
-from .settings import SANDBOX_SECRET, SourceSettings
+from .settings import ApiSettings
 
 EXPORT_PAGE_SIZE = 1000
 PAGE_SIZE = 100
 
 
-class Settings(SourceSettings):
+class Settings(ApiSettings):
     SOURCE: ClassVar[str] = "zendesk"
     ENV: ClassVar[dict[str, str]] = {
         "base_url": "ZENDESK_BASE_URL",
@@ -30,13 +30,8 @@ class Settings(SourceSettings):
     email: str
     api_token: SecretStr
 
-    def connection(self, policy: HttpPolicy) -> Connection:
-        auth = HttpBasicAuth(f"{self.email}/token", self.api_token.get_secret_value())
-        return Connection(self.SOURCE, self.base_url, auth, policy=policy)
-
-
-def sandbox_settings(info: dict[str, Any]) -> Settings:
-    return Settings(base_url=info["urls"]["zendesk"], email="sandbox@example.com", api_token=SANDBOX_SECRET)
+    def auth(self) -> HttpBasicAuth:
+        return HttpBasicAuth(f"{self.email}/token", self.api_token.get_secret_value())
 
 
 class ExportPaginator(JSONLinkPaginator):

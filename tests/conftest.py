@@ -1,22 +1,18 @@
 """Shared fixtures: one small simulated company per session, a fresh sandbox server per test,
-and one warehouse per session built through Dagster (ingest, then dbt)."""
+and one warehouse per session built through Dagster (ingest, then dbt, then the analytics).
+
+Tests live in tiers, marked by their folder: ``unit`` (pure functions, no server, no dbt),
+``integration`` (the sandbox over HTTP, DuckDB, dbt, Dagster) and ``browser`` (Chromium).
+The dbt manifest is prepared only where a tier needs it (its conftest), so the unit tier
+starts at once; the pipeline fixtures below import the dbt assets only when first used.
+"""
 
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import dagster as dg
 import pytest
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
-from dagster_dbt import DbtCliResource
-from dagster_dlt import DagsterDltResource
 
-from orchestration.assets.analytics import analytics_assets
-from orchestration.assets.dbt import dbt_models
-from orchestration.assets.raw import activity_assets, snapshot_assets
-from orchestration.dbt_project import DBT_PROJECT
-from orchestration.dbt_project import prepare as prepare_dbt_manifest
-from orchestration.resources import SourceSystems, Warehouse
 from sandbox import SandboxServer, generate_company
 from sources.http import HttpPolicy
 from sources.records import Window
@@ -27,11 +23,14 @@ AUGUST = Window(datetime(2026, 8, 1, tzinfo=UTC), datetime(2026, 9, 1, tzinfo=UT
 # Impatient: a slow fault of 2 s passes the 0.5 s timeout; backoffs stay short.
 TEST_POLICY = HttpPolicy(timeout=0.5, max_attempts=4, backoff_factor=0.05)
 DBT = str(Path(sys.executable).parent / "dbt")
+TIERS = ("unit", "integration", "browser")
 
 
-def pytest_configure(config):
-    # The definitions load dbt assets from the manifest: build it before any test module imports them.
-    prepare_dbt_manifest()
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        tier = Path(item.fspath).relative_to(Path(__file__).parent).parts[0]
+        if tier in TIERS:
+            item.add_marker(getattr(pytest.mark, tier))
 
 
 @pytest.fixture(scope="session")
@@ -48,9 +47,26 @@ def sandbox(company, tmp_path):
         yield server
 
 
+def sandbox_systems(server: SandboxServer, **options):
+    """The source systems of a run in sandbox mode against ``server``."""
+    from orchestration.resources import SourceSystems
+
+    return SourceSystems(mode="sandbox", sandbox_url=server.url, **options)
+
+
 @pytest.fixture(scope="session")
 def built(company, tmp_path_factory):
     """Snapshots plus July-September 2026 ingested, then every dbt seed, model and test built."""
+    import dagster as dg
+    from dagster_dbt import DbtCliResource
+    from dagster_dlt import DagsterDltResource
+
+    from orchestration.assets.dbt import dbt_models
+    from orchestration.assets.raw import activity_assets, snapshot_assets
+    from orchestration.dbt_project import DBT_PROJECT
+    from orchestration.partitions import range_tags
+    from orchestration.resources import Warehouse
+
     directory = tmp_path_factory.mktemp("dbt_layer")
     company.write_review_exports(directory / "reviews")
     with SandboxServer(company, port=0, reviews_dir=directory / "reviews") as server:
@@ -58,11 +74,11 @@ def built(company, tmp_path_factory):
             "dlt": DagsterDltResource(),
             "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT),
             "warehouse": Warehouse(path=str(directory / "warehouse.duckdb")),
-            "source_systems": SourceSystems(sandbox_url=server.url),
+            "source_systems": sandbox_systems(server),
         }
         instance = dg.DagsterInstance.ephemeral()
         assert dg.materialize(snapshot_assets, resources=resources, instance=instance).success
-        tags = {ASSET_PARTITION_RANGE_START_TAG: "2026-07-01", ASSET_PARTITION_RANGE_END_TAG: "2026-09-01"}
+        tags = range_tags("2026-07-01", "2026-09-01")
         assert dg.materialize(activity_assets, resources=resources, instance=instance, tags=tags).success
     result = dg.materialize([dbt_models], resources=resources, instance=instance, raise_on_error=False)
     return resources["warehouse"], result
@@ -71,6 +87,10 @@ def built(company, tmp_path_factory):
 @pytest.fixture(scope="session")
 def analysed(built):
     """The session's warehouse with every decision-analytics asset materialised on it."""
+    import dagster as dg
+
+    from orchestration.assets import analytics_assets
+
     warehouse, dbt_result = built
     assert dbt_result.success
     result = dg.materialize(analytics_assets, resources={"warehouse": warehouse},

@@ -1,6 +1,7 @@
 """The published dashboards: every page built from the warehouse into ``DASHBOARDS_DIR``."""
 
 import os
+import re
 from pathlib import Path
 
 import dagster as dg
@@ -9,37 +10,39 @@ import duckdb
 from dashboards import SiteData, build_site
 
 from ..resources import Warehouse
-from .analytics import GROUP as ANALYTICS, TARGET_SQL, analytics_assets
+from .analytics_tables import TARGET_SQL, key
 
+TABLE_NAME = re.compile(r"\b(marts|analytics|framework)\.(\w+)")
+
+# SiteData field -> its query. The tables the queries name are the asset's upstream.
 TABLES = {
     "employees": "select * from marts.dim_employees",
-    "reporting_lines": "select manager_id, employee_id, distance from intermediate.int_reporting_lines_flattened",
+    "reporting_lines": "select * from marts.dim_reporting_lines",
     "performance": "select * from marts.fct_performance_scores",
     "metric_scores": "select * from marts.fct_metric_scores where period_type = 'quarter'",
     "competencies": "select * from marts.fct_competency_ratings "
                     "where cycle = (select max(cycle) from marts.fct_competency_ratings)",
-    "comments": "select c.cycle, c.employee_id, c.rater_type, d.competency_name, c.comment "
-                "from staging.stg_reviews__competency_ratings as c "
-                "join (select distinct competency, competency_name from framework.competency_definitions) as d "
-                "using (competency) where c.comment is not null and c.rater_type <> 'self'",
-    "readiness": f"select * from {ANALYTICS}.promotion_readiness",
-    "succession": f"select * from {ANALYTICS}.succession_pipeline",
-    "calibrated": f"select * from {ANALYTICS}.calibrated_ratings",
-    "calibration_by_manager": f"select * from {ANALYTICS}.calibration_by_manager",
-    "calibration_by_group": f"select * from {ANALYTICS}.calibration_by_group",
-    "calibration_outliers": f"select * from {ANALYTICS}.calibration_outliers",
-    "calibration_fairness": f"select * from {ANALYTICS}.calibration_fairness",
-    "calibration_summary": f"select * from {ANALYTICS}.calibration_summary",
-    "merit_plan": f"select * from {ANALYTICS}.merit_plan",
-    "merit_pools": f"select * from {ANALYTICS}.merit_pools",
-    "top_signals": f"select * from {ANALYTICS}.top_performer_signals",
-    "attrition_signals": f"select * from {ANALYTICS}.attrition_risk_signals",
-    "signal_models": f"select * from {ANALYTICS}.early_signal_models",
-    "process_health": f"select * from {ANALYTICS}.process_health",
-    "process_health_overall": f"select * from {ANALYTICS}.process_health_overall",
+    "comments": "select * from marts.fct_competency_comments",
+    "readiness": "select * from analytics.promotion_readiness",
+    "succession": "select * from analytics.succession_pipeline",
+    "calibrated": "select * from analytics.calibrated_ratings",
+    "calibration_by_manager": "select * from analytics.calibration_by_manager",
+    "calibration_by_group": "select * from analytics.calibration_by_group",
+    "calibration_outliers": "select * from analytics.calibration_outliers",
+    "calibration_fairness": "select * from analytics.calibration_fairness",
+    "calibration_summary": "select * from analytics.calibration_summary",
+    "merit_plan": "select * from analytics.merit_plan",
+    "merit_pools": "select * from analytics.merit_pools",
+    "top_signals": "select * from analytics.top_performer_signals",
+    "attrition_signals": "select * from analytics.attrition_risk_signals",
+    "signal_models": "select * from analytics.early_signal_models",
+    "process_health": "select * from analytics.process_health",
+    "process_health_overall": "select * from analytics.process_health_overall",
     "unmatched_accounts": "select * from marts.rpt_unmatched_accounts",
     "target": TARGET_SQL,
+    "cycles": "select * from marts.dim_review_cycles",
 }
+DEPS = sorted({key(*table) for sql in TABLES.values() for table in TABLE_NAME.findall(sql)})
 
 
 def site_data(con: duckdb.DuckDBPyConnection) -> SiteData:
@@ -55,9 +58,7 @@ def dashboards_dir(warehouse: Warehouse) -> Path:
     group_name="dashboards",
     kinds={"python", "html"},
     owners=["team:people-analytics"],
-    deps=[*(dg.AssetKey(["marts", m]) for m in ("dim_employees", "fct_performance_scores", "fct_metric_scores",
-                                                  "fct_competency_ratings", "rpt_unmatched_accounts")),
-          *(key for asset in analytics_assets for key in asset.keys)],
+    deps=DEPS,
     pool="warehouse",
 )
 def dashboard_site(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:

@@ -1,5 +1,6 @@
 """Raw assets: one Dagster multi-asset per source system, one asset per raw table."""
 
+
 from datetime import UTC
 from types import ModuleType
 
@@ -9,13 +10,14 @@ from dagster_dlt import DagsterDltResource, DagsterDltTranslator
 from dagster_dlt.asset_decorator import build_dlt_asset_specs
 from dagster_dlt.translator import DltResourceTranslatorData
 
-from ..partitions import monthly
-from ..resources import SourceSystems, Warehouse
 from sources import ACTIVITY_SOURCES, SNAPSHOT_SOURCES
 from sources.http import SourceError
 from sources.records import Window
 from sources.reviews import ReviewExportError
 from sources.settings import SourceConfigError
+
+from ..partitions import monthly
+from ..resources import SourceSystems, Warehouse, WarehouseModeError
 
 OWNER = "team:data-engineering"
 # Transient trouble (a source down for minutes) is retried by the step; request-level
@@ -34,6 +36,7 @@ class RawTranslator(DagsterDltTranslator):
             group_name="raw",
             owners=[OWNER],
             kinds={"dlt", "duckdb", data.resource.source_name},
+            skippable=True,  # a source left out of PERFPIPE_SOURCES loads nothing
         )
 
 
@@ -42,7 +45,7 @@ def _permanent_cause(exc: BaseException) -> BaseException | None:
     while exc is not None:
         if isinstance(exc, SourceError) and not exc.retryable:
             return exc
-        if isinstance(exc, (ReviewExportError, SourceConfigError)):
+        if isinstance(exc, (ReviewExportError, SourceConfigError, WarehouseModeError)):
             return exc
         exc = exc.__cause__ or exc.__context__
     return None
@@ -72,8 +75,12 @@ def raw_assets(module: ModuleType, partitions_def: dg.PartitionsDefinition | Non
         warehouse: Warehouse,
         source_systems: SourceSystems,
     ):
+        if name not in source_systems.in_use():
+            context.log.info(f"{name}: not in use (PERFPIPE_SOURCES), nothing loaded")
+            return
         try:
-            settings = source_systems.settings(module, context.log)
+            settings = source_systems.settings(name)
+            warehouse.claim(source_systems.mode)
             window = None
             if partitions_def:
                 span = context.partition_time_window
@@ -85,6 +92,7 @@ def raw_assets(module: ModuleType, partitions_def: dg.PartitionsDefinition | Non
                 dlt_pipeline=warehouse.dlt_pipeline(f"raw_{name}"),
                 dagster_dlt_translator=translator,
             ).fetch_row_count()
+            warehouse.record_load(name, window)
         except Exception as exc:
             cause = _permanent_cause(exc)
             if cause is None:

@@ -4,7 +4,7 @@
 -- the first loaded month must not make those years look like months without activity.
 with loaded as (
     {% for table in ['jira_issues', 'github_pull_requests', 'salesforce_opportunities', 'zendesk_tickets', 'pagerduty_incidents'] %}
-    select min(_window_start) as first_start, max(_window_end) as last_end from {{ source('raw', table) }}
+    select min(_window_start) as first_start, max(_window_end) as last_end from {{ raw_or_empty(table) }}
     {% if not loop.last %}union all{% endif %}
     {% endfor %}
 ),

@@ -26,7 +26,7 @@ with source as (
         }') as record,
         id,
         _loaded_at
-    from {{ source('raw', 'bamboohr_employees') }}
+    from {{ raw_or_empty('bamboohr_employees') }}
 
 ),
 

@@ -17,7 +17,7 @@ with source as (
         }') as record,
         id,
         _loaded_at
-    from {{ source('raw', 'github_pull_requests') }}
+    from {{ raw_or_empty('github_pull_requests') }}
     {{ loaded_since_last_build() }}
 
 ),

@@ -12,7 +12,7 @@ with source as (
         }') as record,
         id,
         _loaded_at
-    from {{ source('raw', 'github_pull_requests') }}
+    from {{ raw_or_empty('github_pull_requests') }}
     {{ loaded_since_last_build() }}
     -- Keep only the latest version of each pull request before unnesting its reviews.
     qualify row_number() over (partition by id order by _loaded_at desc) = 1

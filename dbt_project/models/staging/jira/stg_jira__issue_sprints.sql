@@ -9,7 +9,7 @@ with source as (
         -- The sprint field's id differs per Jira site; the connector records it on each row.
         json_extract(payload, '$.fields."' || (payload ->> '$.custom_field_ids.sprint') || '"') as sprint_field,
         _loaded_at
-    from {{ source('raw', 'jira_issues') }}
+    from {{ raw_or_empty('jira_issues') }}
     {{ loaded_since_last_build() }}
     -- Keep only the latest version of each issue before unnesting its sprints.
     qualify row_number() over (partition by id order by _loaded_at desc) = 1

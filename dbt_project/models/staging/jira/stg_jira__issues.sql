@@ -21,7 +21,7 @@ with source as (
         payload,
         id,
         _loaded_at
-    from {{ source('raw', 'jira_issues') }}
+    from {{ raw_or_empty('jira_issues') }}
     {{ loaded_since_last_build() }}
 
 ),

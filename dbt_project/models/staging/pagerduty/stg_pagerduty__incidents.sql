@@ -18,7 +18,7 @@ with source as (
         }') as record,
         id,
         _loaded_at
-    from {{ source('raw', 'pagerduty_incidents') }}
+    from {{ raw_or_empty('pagerduty_incidents') }}
     {{ loaded_since_last_build() }}
 
 ),

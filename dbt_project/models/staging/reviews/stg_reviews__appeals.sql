@@ -1,7 +1,7 @@
 -- The review tool's exports arrive typed and validated (sources/reviews.py).
 with source as (
 
-    select * from {{ source('raw', 'review_appeals') }}
+    select * from {{ raw_or_empty('review_appeals') }}
 
 ),
 

@@ -19,7 +19,7 @@ with source as (
         }') as record,
         id,
         _loaded_at
-    from {{ source('raw', 'salesforce_opportunities') }}
+    from {{ raw_or_empty('salesforce_opportunities') }}
     {{ loaded_since_last_build() }}
 
 ),

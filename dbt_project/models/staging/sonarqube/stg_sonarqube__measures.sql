@@ -9,7 +9,7 @@ with source as (
         -- SonarQube sends values as strings, and a history point may have none.
         payload ->> 'value' as value,
         _loaded_at
-    from {{ source('raw', 'sonarqube_measures') }}
+    from {{ raw_or_empty('sonarqube_measures') }}
     {{ loaded_since_last_build() }}
 
 ),

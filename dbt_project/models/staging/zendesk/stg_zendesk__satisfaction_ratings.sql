@@ -15,7 +15,7 @@ with source as (
         }') as record,
         id,
         _loaded_at
-    from {{ source('raw', 'zendesk_satisfaction_ratings') }}
+    from {{ raw_or_empty('zendesk_satisfaction_ratings') }}
     {{ loaded_since_last_build() }}
 
 ),

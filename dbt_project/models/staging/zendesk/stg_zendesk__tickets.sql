@@ -22,7 +22,7 @@ with source as (
         }') as record,
         id,
         _loaded_at
-    from {{ source('raw', 'zendesk_tickets') }}
+    from {{ raw_or_empty('zendesk_tickets') }}
     {{ loaded_since_last_build() }}
 
 ),

@@ -1,0 +1,36 @@
+"""Rating calibration: inflation, rebalancing to a target distribution, reports, outliers, fairness, audit.
+
+The hub is `suggest_ratings`, which turns one review cycle's `ratings` (one row per employee) into a
+calibrated frame; the report, variance, outlier, fairness and audit functions all read that frame.
+
+`target` mirrors the dbt seeds `target_distribution` joined to `rating_bands`: columns band, band_rank
+(4 = best) and share (summing to 1). `default_target()` returns the guide's 10/25/50/15.
+
+Modules: `bands` (target validation, band names to ranks), `suggestions` (largest-remainder allocation,
+calibration score, suggested ratings), `report` (inflation, distribution vs target, variance), `outliers`,
+`fairness`, `audit`, and `cycle`, which runs them all for each review cycle.
+"""
+
+from .audit import audit_rows
+from .bands import default_target
+from .cycle import CYCLE_TABLES, calibrate_cycle, calibrate_cycles
+from .fairness import fairness_report
+from .outliers import rating_outliers
+from .report import calibration_report, calibration_variance, rating_inflation
+from .suggestions import calibration_score, largest_remainder_counts, suggest_ratings
+
+__all__ = [
+    "CYCLE_TABLES",
+    "audit_rows",
+    "calibrate_cycle",
+    "calibrate_cycles",
+    "calibration_report",
+    "calibration_score",
+    "calibration_variance",
+    "default_target",
+    "fairness_report",
+    "largest_remainder_counts",
+    "rating_inflation",
+    "rating_outliers",
+    "suggest_ratings",
+]

@@ -1,0 +1,192 @@
+"""Suggested ratings: largest-remainder allocation, the calibration score and `suggest_ratings`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from analytics.validation import reject_rows, require_columns
+
+from .bands import _bands_best_first, _check_shares, _to_ranks
+
+_REMAINDER_DECIMALS = 9  # remainders equal to this precision count as ties, not as float noise
+
+RATING_COLUMNS = ("employee_id", "manager_id", "submitted_rating", "performance_score", "data_driven_band")
+SINGLE_GROUP_LABEL = "All employees"
+MISSING_GROUP_LABEL = "(none)"
+
+
+# --- input validation -----------------------------------------------------------------------------
+
+
+def _checked_ratings(ratings: pd.DataFrame, group_by: Sequence[str], score_column: str) -> pd.Series:
+    """Validate ids and scores; returns the score column as float (NaN = no evidence)."""
+    require_columns(ratings, [*RATING_COLUMNS, score_column, *group_by], "ratings")
+    ids = ratings["employee_id"]
+    if ids.isna().any():
+        raise ValueError(f"ratings row {ids.index[ids.isna()][0]!r} has no employee_id")
+    reject_rows(ratings, ids.duplicated(), "appears more than once in one review cycle")
+    raw = ratings[score_column]
+    scores = pd.to_numeric(raw, errors="coerce").astype(float)
+    reject_rows(ratings, raw.notna() & scores.isna(), f"{score_column} is not a number")
+    reject_rows(ratings, ~scores.between(0, 100) & scores.notna(), f"{score_column} outside 0-100")
+    return scores
+
+
+# --- allocation -----------------------------------------------------------------------------------
+
+
+def _largest_remainder(sizes: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """Hamilton allocation for several team sizes at once: one row of band counts per size."""
+    quotas = sizes[:, None] * shares[None, :]
+    counts = np.floor(quotas).astype(np.int64)
+    remainders = np.round(quotas - counts, _REMAINDER_DECIMALS)
+    # Stable sort: equal remainders keep share order, so the earlier (better) band gets the seat.
+    order = np.argsort(-remainders, axis=1, kind="stable")
+    seat_rank = np.empty_like(order)
+    np.put_along_axis(seat_rank, order, np.arange(shares.size)[None, :], axis=1)
+    missing = sizes - counts.sum(axis=1)
+    return counts + (seat_rank < missing[:, None])
+
+
+def largest_remainder_counts(n: int, shares: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Counts per band summing to exactly n (Hamilton / largest-remainder method).
+
+    Everyone gets the floor of n x share, the seats left go to the largest remainders. Equal remainders
+    go to the band listed first, so pass shares best band first to favour the higher band.
+    """
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 0:
+        raise ValueError(f"n must be a non-negative integer, got {n!r}")
+    share_array = np.asarray(shares, dtype=float)
+    _check_shares(share_array)
+    return _largest_remainder(np.array([n], dtype=np.int64), share_array)[0]
+
+
+# --- rebalancing ----------------------------------------------------------------------------------
+
+
+def _group_labels(ratings: pd.DataFrame, group_by: Sequence[str]) -> pd.Series:
+    if not group_by:
+        return pd.Series(SINGLE_GROUP_LABEL, index=ratings.index, dtype="str")
+    parts = [ratings[c].astype("str").fillna(MISSING_GROUP_LABEL) for c in group_by]
+    return parts[0].str.cat(parts[1:], sep=" / ") if len(parts) > 1 else parts[0]
+
+
+def _null_safe_differs(left: pd.Series, right: pd.Series) -> pd.Series:
+    left_missing, right_missing = left.isna(), right.isna()
+    both = ~left_missing & ~right_missing
+    return ((left_missing != right_missing) | (both & (left != right).fillna(False))).astype(bool)
+
+
+def calibration_score(
+    ratings: pd.DataFrame,
+    target: pd.DataFrame,
+    judgement_weight: float = 0.4,
+    leniency_shrinkage: float = 2.0,
+) -> pd.Series:
+    """The evidence a calibration session ranks people by, 0-100 (NaN without a performance score).
+
+    The performance score blended with the manager's rating corrected for that manager's leniency,
+    both standardised over the cycle and weighted `judgement_weight` for the manager. Leniency is the
+    manager's mean (submitted rank - data-driven rank), shrunk toward zero by `leniency_shrinkage`
+    pseudo-ratings so that one person's gap does not wholly cancel a small team's rating. Two noisy
+    views of the same performance rank people better than either alone; without a submitted
+    rating the performance score counts alone.
+    """
+    if not 0 <= judgement_weight <= 1:
+        raise ValueError(f"judgement_weight {judgement_weight} is not within 0-1")
+    if leniency_shrinkage < 0:
+        raise ValueError(f"leniency_shrinkage {leniency_shrinkage} is negative")
+    bands = _bands_best_first(target)
+    score = _checked_ratings(ratings, (), "performance_score")
+    submitted = _to_ranks(ratings, "submitted_rating", bands).astype(float)
+    gap = submitted - _to_ranks(ratings, "data_driven_band", bands).astype(float)
+    per_manager = gap.groupby(ratings["manager_id"].fillna(MISSING_GROUP_LABEL))
+    leniency = (per_manager.transform("sum") / (per_manager.transform("count") + leniency_shrinkage)).fillna(0)
+    data, judged = _standardised(score), _standardised(submitted - leniency)
+    blend = data.where(judged.isna(), (1 - judgement_weight) * data + judgement_weight * judged)
+    low, high = blend.min(), blend.max()
+    if not high > low:
+        return score.where(score.isna(), 50.0)
+    return (blend - low) / (high - low) * 100
+
+
+def _standardised(values: pd.Series) -> pd.Series:
+    spread = values.std()
+    return (values - values.mean()) / spread if spread > 0 else values * 0.0
+
+
+def suggest_ratings(
+    ratings: pd.DataFrame,
+    target: pd.DataFrame,
+    group_by: Sequence[str] = ("department", "level_group"),
+    score_column: str = "performance_score",
+) -> pd.DataFrame:
+    """Suggest ratings that follow the target distribution inside each calibration group.
+
+    Within a group (the combination of `group_by` columns; empty = the whole table) people with a
+    score (`score_column`, 0-100) are ranked by it descending, ties by employee_id ascending, and the best
+    bands are filled first with largest-remainder counts, so everyone ranked gets a rating at any team
+    size. People without a score are not ranked and keep their submitted rating (is_unranked).
+
+    Returns the input columns plus: calibration_group, submitted_rank, data_driven_rank, is_unranked,
+    score_position (1 = best in group), group_ranked_count, suggested_rating, suggested_rank,
+    is_changed, and tied_across_bands (equal scores that the employee_id tie-break split across bands).
+    """
+    group_by = list(group_by)
+    bands = _bands_best_first(target)
+    scores = _checked_ratings(ratings, group_by, score_column)
+    submitted_rank = _to_ranks(ratings, "submitted_rating", bands)
+    data_driven_rank = _to_ranks(ratings, "data_driven_band", bands)
+
+    if group_by:
+        group_code = ratings.groupby(group_by, dropna=False, sort=True).ngroup().to_numpy()
+    else:
+        group_code = np.zeros(len(ratings), dtype=np.int64)
+    id_code = pd.factorize(ratings["employee_id"], sort=True)[0]
+    score_values = scores.to_numpy()
+    ranked = np.flatnonzero(~np.isnan(score_values))
+    ordered = ranked[np.lexsort((id_code[ranked], -score_values[ranked], group_code[ranked]))]
+
+    ordered_group = group_code[ordered]
+    group_sizes = np.bincount(ordered_group, minlength=int(group_code.max(initial=-1)) + 1)
+    row_size = group_sizes[ordered_group]
+    position = np.arange(ordered.size) - (np.cumsum(group_sizes) - group_sizes)[ordered_group]
+
+    distinct_sizes = np.unique(row_size)
+    band_bounds = _largest_remainder(distinct_sizes, bands["share"].to_numpy()).cumsum(axis=1)
+    band_index = (position[:, None] >= band_bounds[np.searchsorted(distinct_sizes, row_size)]).sum(axis=1)
+
+    n = len(ratings)
+    score_position = np.full(n, np.nan)
+    score_position[ordered] = position + 1
+    ranked_count = np.full(n, np.nan)
+    ranked_count[ordered] = row_size
+    suggested = submitted_rank.to_numpy(dtype=float, na_value=np.nan)
+    suggested[ordered] = bands["band_rank"].to_numpy()[band_index]
+    suggested_rank = pd.Series(suggested, index=ratings.index).astype("Int64")
+
+    split = pd.Series(False, index=ratings.index)
+    if ordered.size:
+        bands_per_score = (
+            pd.DataFrame({"g": ordered_group, "s": score_values[ordered], "b": band_index})
+            .groupby(["g", "s"])["b"]
+            .transform("nunique")
+        )
+        split.iloc[ordered] = bands_per_score.to_numpy() > 1
+
+    return ratings.assign(
+        **{score_column: scores},
+        calibration_group=_group_labels(ratings, group_by),
+        submitted_rank=submitted_rank,
+        data_driven_rank=data_driven_rank,
+        is_unranked=np.isnan(score_values),
+        score_position=pd.Series(score_position, index=ratings.index).astype("Int64"),
+        group_ranked_count=pd.Series(ranked_count, index=ratings.index).astype("Int64"),
+        suggested_rating=suggested_rank.map(dict(zip(bands["band_rank"], bands["band"]))).astype("str"),
+        suggested_rank=suggested_rank,
+        is_changed=_null_safe_differs(submitted_rank, suggested_rank),
+        tied_across_bands=split,
+    )

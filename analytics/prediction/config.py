@@ -1,0 +1,64 @@
+"""Settings of the two early-signal models (pydantic, frozen); defaults are the pipeline's."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from analytics.prediction.features import check_no_protected
+
+
+class _SignalConfig(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    C: float = Field(1.0, gt=0, description="inverse L2 regularisation strength of the logistic regression")
+    test_share: float = Field(0.3, gt=0, lt=1, description="least share of labelled rows after the cutoff")
+    high_cutoff: float = Field(ge=0, le=1, description="probability at or above which the level is 'high'")
+    medium_cutoff: float = Field(ge=0, le=1, description="probability at or above which the level is 'medium'")
+    categorical_features: tuple[str, ...] = ("level_group", "role")
+    n_drivers: int = Field(3, ge=1)
+    max_train_rows: int = Field(
+        20_000, ge=100, description="rows a model is fitted on at most (a seeded sample beyond): a logistic "
+        "regression on a few dozen features gains nothing from more, and its fitting time grows with rows"
+    )
+
+    @model_validator(mode="after")
+    def _cutoffs_ordered_and_fair(self):
+        if self.medium_cutoff > self.high_cutoff:
+            raise ValueError(f"medium_cutoff {self.medium_cutoff} is above high_cutoff {self.high_cutoff}")
+        check_no_protected(self.categorical_features)
+        return self
+
+
+class TopPerformerConfig(_SignalConfig):
+    """Likely-top-performer model; defaults are the pipeline's."""
+
+    feature_months: int = Field(3, ge=1, description="months of scores per anchor")
+    gap_months: int = Field(0, ge=0, description="months between the feature window and the label quarter")
+    top_band_rank: int = Field(3, ge=1, description="band_rank counted as top rated (3 = Strong or better)")
+    min_months_observed: int = Field(2, ge=1, description="scored months needed in the window")
+    early_tenure_months: float | None = Field(
+        12, gt=0, description="preferred tenure at the anchor; doubled until there is enough to learn from"
+    )
+    min_train_rows: int = Field(200, ge=1)
+    min_class_rows: int = Field(20, ge=1, description="rows of each class needed in train and in test")
+    high_cutoff: float = Field(0.6, ge=0, le=1)
+    medium_cutoff: float = Field(0.35, ge=0, le=1)
+
+
+class AttritionConfig(_SignalConfig):
+    """Regrettable-attrition model; defaults are the pipeline's."""
+
+    horizon_months: int = Field(6, ge=1, description="label window after the snapshot")
+    change_months: int = Field(3, ge=1, description="span of the score change feature")
+    range_position_cuts: tuple[float, float] = Field(
+        (1 / 3, 2 / 3), description="position in the pay range below which salary reads low / above which high"
+    )
+    high_cutoff: float = Field(0.15, ge=0, le=1)
+    medium_cutoff: float = Field(0.05, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _cuts_ordered(self):
+        low, high = self.range_position_cuts
+        if not 0 <= low <= high <= 1:
+            raise ValueError(f"range_position_cuts {self.range_position_cuts} not within 0 <= low <= high <= 1")
+        return self

@@ -1,0 +1,155 @@
+"""The DuckDB warehouse: where every layer lives, the one place Python writes to it, and the
+record of which mode wrote it and which loads it holds (schema ``meta``)."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import dagster as dg
+import dlt
+import duckdb
+import pandas as pd
+from pydantic import Field
+
+from sources.records import Window
+
+META = "meta"
+
+
+class WarehouseModeError(RuntimeError):
+    """The warehouse holds data of the other mode (sandbox vs live), which must never mix."""
+
+
+class Warehouse(dg.ConfigurableResource):
+    """The DuckDB file every layer lives in (``WAREHOUSE_PATH``, default data/warehouse.duckdb)."""
+
+    path: str = Field(default_factory=lambda: os.environ.get("WAREHOUSE_PATH") or "data/warehouse.duckdb")
+
+    @property
+    def absolute_path(self) -> str:
+        return str(Path(self.path).resolve())
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.absolute_path).parent
+
+    def dlt_pipeline(self, name: str) -> dlt.Pipeline:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return dlt.pipeline(
+            pipeline_name=name,
+            destination=dlt.destinations.duckdb(self.absolute_path),
+            dataset_name="raw",
+            pipelines_dir=str(self.data_dir / ".dlt"),
+            progress=dlt.progress.log(log_period=5, dump_system_stats=False),
+        )
+
+    def connect(self, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+        return duckdb.connect(self.path, read_only=read_only)
+
+    def read(self, sql: str, params: list | None = None) -> pd.DataFrame:
+        with self.connect() as con:
+            return con.execute(sql, params).df()
+
+    def frames(self, queries: dict[str, str]) -> dict[str, pd.DataFrame]:
+        """Several queries on one read-only connection, by name."""
+        with self.connect() as con:
+            return {name: con.execute(sql).df() for name, sql in queries.items()}
+
+    def replace_tables(self, schema: str, tables: dict[str, pd.DataFrame]) -> None:
+        """Replace each table in one transaction, so readers never see half a refresh."""
+        with self.connect(read_only=False) as con:
+            con.execute(f"create schema if not exists {schema}")
+            con.begin()
+            for table, frame in tables.items():
+                con.register("frame", frame)
+                con.execute(f"create or replace table {schema}.{table} as select * from frame")
+                con.unregister("frame")
+            con.commit()
+
+    def append_new(self, schema: str, table: str, rows: pd.DataFrame, same: list[str]) -> int:
+        """Append the rows not already in the table (equal on the ``same`` columns, nulls equal);
+        the table is created from the rows' columns the first time. Returns the rows added."""
+        match = " and ".join(f"t.{c} is not distinct from r.{c}" for c in same)
+        with self.connect(read_only=False) as con:
+            con.execute(f"create schema if not exists {schema}")
+            con.register("new_rows", rows)
+            con.execute(f"create table if not exists {schema}.{table} as select * from new_rows limit 0")
+            added = con.execute(
+                f"insert into {schema}.{table} select r.* from new_rows as r "
+                f"where not exists (select 1 from {schema}.{table} as t where {match})"
+            ).fetchone()[0]
+            con.unregister("new_rows")
+        return added
+
+    # --- which mode wrote it, and what it holds -------------------------------------------------
+
+    def recorded_mode(self) -> str | None:
+        """The mode (sandbox or live) the warehouse was first loaded in; None for a fresh one."""
+        if not Path(self.path).exists():
+            return None
+        with self.connect() as con:
+            if not _has_table(con, META, "warehouse_mode"):
+                return None
+            return con.execute(f"select mode from {META}.warehouse_mode").fetchone()[0]
+
+    def claim(self, mode: str) -> None:
+        """Record ``mode`` on a fresh warehouse; refuse one that holds the other mode's data."""
+        recorded = self.recorded_mode()
+        if recorded == mode:
+            return
+        fresh = "point WAREHOUSE_PATH at a new file, or move the file aside, to start a fresh warehouse"
+        if recorded is not None:
+            raise WarehouseModeError(
+                f"{self.absolute_path} holds {recorded} data and this run is in {mode} mode: sandbox and live "
+                f"data never share a warehouse; {fresh} (or set PERFPIPE_MODE={recorded} to keep loading it)"
+            )
+        with self.connect(read_only=False) as con:
+            holds_data = con.execute(
+                "select count(*) from information_schema.tables where table_schema = 'raw'"
+            ).fetchone()[0]
+            if holds_data:
+                raise WarehouseModeError(
+                    f"{self.absolute_path} holds raw data but no record of the mode that loaded it "
+                    f"(written before modes existed); {fresh}"
+                )
+            con.execute(f"create schema if not exists {META}")
+            con.execute(f"create table {META}.warehouse_mode as select ?::varchar as mode, now() as recorded_at", [mode])
+
+    def record_load(self, source: str, window: Window | None) -> None:
+        """Note a successful load of a source (a time window of activity, or a whole snapshot)."""
+        with self.connect(read_only=False) as con:
+            con.execute(f"create schema if not exists {META}")
+            con.execute(
+                f"create table if not exists {META}.loads "
+                "(source varchar, window_start timestamptz, window_end timestamptz, loaded_at timestamptz)"
+            )
+            con.execute(
+                f"insert into {META}.loads values (?, ?, ?, ?)",
+                [source, window.start if window else None, window.end if window else None, datetime.now(UTC)],
+            )
+
+    def loads(self) -> pd.DataFrame:
+        """Every recorded load (empty for a fresh warehouse)."""
+        columns = ["source", "window_start", "window_end", "loaded_at"]
+        if not Path(self.path).exists():
+            return pd.DataFrame(columns=columns)
+        with self.connect() as con:
+            if not _has_table(con, META, "loads"):
+                return pd.DataFrame(columns=columns)
+            return con.execute(f"select {', '.join(columns)} from {META}.loads").df()
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+    )
+
+
+if __name__ == "__main__":
+    # `make dev` opens the UI in the mode the warehouse records (live for a fresh one).
+    print(Warehouse().recorded_mode() or "live")

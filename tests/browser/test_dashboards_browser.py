@@ -1,0 +1,227 @@
+"""The published dashboards in a real browser (Debian's Chromium driven by Playwright): the pages the Dagster
+asset publishes open from file://, draw every chart, log no error and send no request off the machine;
+names and comments from the sources stay text. Screenshots land in ``TEST_ARTIFACTS_DIR``."""
+
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import dagster as dg
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from dashboards import SiteData, build_site
+from orchestration.assets.dashboards import dashboard_site, site_data
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = Path(os.environ.get("TEST_ARTIFACTS_DIR") or REPO / "test-artifacts" / "screenshots")
+GRAPHS = "div.fig, div.plotly-graph-div"  # the containers figures are drawn into (the builder's, plotly's own)
+RENDER_TIMEOUT_MS = 20_000
+HOSTILE_NAME = "<img src=x onerror=alert(1)>"
+HOSTILE_COMMENT = "<script>alert(1)</script>"
+
+
+@dataclass
+class Visit:
+    """One page opened in its own browser context, with everything it did on the way."""
+
+    page: Page
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def site(analysed, tmp_path_factory) -> Path:
+    """The site the Dagster asset publishes from the session's warehouse."""
+    warehouse, result = analysed
+    assert result.success
+    folder = tmp_path_factory.mktemp("published") / "dashboards"
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DASHBOARDS_DIR", str(folder))
+        assert dg.materialize([dashboard_site], resources={"warehouse": warehouse},
+                              instance=dg.DagsterInstance.ephemeral()).success
+    assert (folder / "index.html").is_file()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def data(analysed) -> SiteData:
+    warehouse, _ = analysed
+    with warehouse.connect() as con:
+        return site_data(con)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: Path) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def visit(browser) -> Iterator[Callable[..., Visit]]:
+    """Open a page (optionally follow the first link matching ``follow``), wait for its charts."""
+    contexts = []
+
+    def open_page(path: Path, follow: str | None = None) -> Visit:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        # Anything that is not a local file is refused, so a page that tries to phone home cannot.
+        context.route(lambda url: not url.startswith("file://"), lambda route: route.abort())
+        page = context.new_page()
+        seen = Visit(page)
+        context.on("request", lambda request: seen.requests.append(request.url))
+        page.on("console", lambda message: seen.errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: seen.errors.append(str(error)))
+        page.on("dialog", lambda dialog: (seen.dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(path.as_uri(), wait_until="load")
+        if follow:
+            with page.expect_navigation(wait_until="load"):
+                page.locator(follow).first.click()
+        try:
+            page.wait_for_function(
+                "sel => [...document.querySelectorAll(sel)].every(g => g.querySelector('.main-svg'))",
+                arg=GRAPHS, timeout=RENDER_TIMEOUT_MS)
+        except PlaywrightTimeout:
+            pass  # the chart assertions say which figure is missing
+        return seen
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+def file_of(url: str) -> Path:
+    parsed = urlparse(url)
+    assert parsed.scheme == "file", url
+    return Path(unquote(parsed.path))
+
+
+def charts(page: Page) -> dict:
+    return page.evaluate("""sel => {
+        const graphs = [...document.querySelectorAll(sel)];
+        let shipped = [];  // figures the page carries as JSON for its own script to draw, if it does so
+        try { shipped = JSON.parse(document.getElementById('figures').textContent).figures.map(f => f.id); }
+        catch (e) { shipped = []; }
+        return {
+            containers: graphs.length,
+            plotted: document.querySelectorAll('.js-plotly-plot').length,
+            blank: graphs.filter(g => !(g.classList.contains('js-plotly-plot') && g.querySelector('.main-svg')))
+                         .map(g => g.id || g.outerHTML.slice(0, 80)),
+            homeless: shipped.filter(id => !document.getElementById(id)),
+        };
+    }""", GRAPHS)
+
+
+def visible_text(page: Page) -> str:
+    """The page's text as a reader sees it, chart labels included."""
+    return page.evaluate("""() => [document.body.innerText,
+        ...[...document.querySelectorAll('svg text')].map(t => t.textContent)].join('\\n')""")
+
+
+def assert_offline_clean_and_drawn(seen: Visit, site: Path, screenshot: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / f"{screenshot}.png"
+    seen.page.screenshot(path=shot, full_page=True)  # first, so a failing page leaves its picture too
+    assert shot.stat().st_size > 0
+    leaving = [url for url in seen.requests if not url.startswith("file://")]
+    assert leaving == [], f"requests leaving the machine: {leaving}"
+    outside = [url for url in seen.requests if not file_of(url).is_relative_to(site)]
+    assert outside == [], f"files read from outside the site folder: {outside}"
+    assert seen.errors == []
+    drawn = charts(seen.page)
+    assert drawn["blank"] == [], f"charts not rendered: {drawn}"
+    assert drawn["plotted"] == drawn["containers"], drawn
+    assert drawn["homeless"] == [], f"figures with no place on the page: {drawn}"
+
+
+def test_every_link_on_the_index_opens_a_page_of_the_site(site, visit):
+    seen = visit(site / "index.html")
+    hrefs = seen.page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    assert hrefs
+    targets = {file_of(href).resolve() for href in hrefs}
+    missing = sorted(str(t) for t in targets if not t.is_file())
+    assert missing == []
+    relative = {t.relative_to(site.resolve()).as_posix() for t in targets}
+    assert {"executive.html", "hr/calibration.html", "hr/merit.html", "hr/promotion.html",
+            "hr/unmatched-accounts.html"} <= relative
+    assert any(r.startswith("people/") for r in relative)
+    assert any(r.startswith("managers/") for r in relative)
+
+
+@pytest.mark.parametrize(("name", "follow", "min_charts"), [
+    ("index", None, 0),
+    ("individual", 'a[href*="people/"]', 1),
+    ("manager", 'a[href*="managers/"]', 1),
+    ("executive", 'a[href*="executive.html"]', 1),
+])
+def test_page_draws_every_chart_offline_without_errors(site, visit, name, follow, min_charts):
+    seen = visit(site / "index.html", follow=follow)
+    if follow:
+        assert seen.page.url != (site / "index.html").as_uri(), "the index link did not navigate"
+    assert charts(seen.page)["containers"] >= min_charts
+    assert_offline_clean_and_drawn(seen, site, name)
+
+
+def test_individual_page_shows_no_other_employees_name(site, visit, data):
+    seen = visit(site / "index.html", follow='a[href*="people/"]')
+    own_id = file_of(seen.page.url).stem
+    employees = data.employees
+    own_name = employees.loc[employees["employee_id"] == own_id, "full_name"].iloc[0]
+    text = visible_text(seen.page)
+    assert own_name in text
+    others = set(employees.loc[employees["employee_id"] != own_id, "full_name"].dropna()) - {own_name}
+    shown = sorted(n for n in others if re.search(rf"(?<!\w){re.escape(n)}(?!\w)", text))
+    assert shown == []
+
+
+def hostile_target(data: SiteData) -> tuple[str, str]:
+    """(employee, manager): the active individual contributor with comments in the latest cycle who scored lowest
+    last quarter, so their manager's page lists them too (people at risk, bottom performers)."""
+    latest = data.comments["cycle"].max()
+    commented = set(data.comments.loc[data.comments["cycle"] == latest, "employee_id"])
+    quarters = data.performance[data.performance["period_type"] == "quarter"]
+    scores = quarters[quarters["period_start"] == quarters["period_start"].max()][["employee_id", "performance_score"]]
+    people = data.employees[data.employees["is_active"].astype(bool) & (data.employees["direct_reports"] == 0)
+                            & data.employees["manager_id"].notna() & data.employees["employee_id"].isin(commented)]
+    person = people.merge(scores, on="employee_id").sort_values(["performance_score", "employee_id"]).iloc[0]
+    return person["employee_id"], person["manager_id"]
+
+
+@pytest.fixture(scope="session")
+def hostile_site(data, tmp_path_factory) -> tuple[Path, str, str]:
+    """A site built from the session's data after one person's name and comment were replaced by markup."""
+    employee_id, manager_id = hostile_target(data)
+    employees = data.employees.copy()
+    employees.loc[employees["employee_id"] == employee_id, "full_name"] = HOSTILE_NAME
+    comments = data.comments.copy()
+    theirs = comments[(comments["employee_id"] == employee_id) & (comments["cycle"] == comments["cycle"].max())]
+    comments.loc[theirs.index[0], "comment"] = HOSTILE_COMMENT
+    folder = tmp_path_factory.mktemp("hostile") / "dashboards"
+    build_site(replace(data, employees=employees, comments=comments), folder)
+    return folder, employee_id, manager_id
+
+
+@pytest.mark.parametrize("page_of", ["people", "managers"])
+def test_markup_in_names_and_comments_stays_text(hostile_site, visit, page_of):
+    folder, employee_id, manager_id = hostile_site
+    path = folder / page_of / f"{employee_id if page_of == 'people' else manager_id}.html"
+    assert path.is_file()
+    seen = visit(path)
+    assert seen.dialogs == []
+    page = seen.page
+    assert page.evaluate("() => [...document.images].filter(i => i.getAttribute('src') === 'x').length") == 0
+    assert not any(file_of(url).name == "x" for url in seen.requests if url.startswith("file://"))
+    assert page.evaluate("() => [...document.scripts].filter(s => s.textContent.trim() === 'alert(1)').length") == 0
+    assert page.locator("[onerror]").count() == 0
+    assert page.get_by_text(HOSTILE_NAME).first.is_visible()
+    if page_of == "people":
+        assert page.get_by_text(HOSTILE_COMMENT).first.is_visible()
+    assert_offline_clean_and_drawn(seen, folder, f"hostile-{page_of}")

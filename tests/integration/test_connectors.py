@@ -1,0 +1,122 @@
+"""Each connector against the sandbox over real HTTP: paging, retries, clear errors, no loss."""
+
+import re
+
+import duckdb
+import pytest
+
+from orchestration.resources import Warehouse
+from sandbox.environment import live_environment
+from sources import bamboohr, github, jira, pagerduty, salesforce, sonarqube, zendesk
+from sources.http import SourceError
+from tests.conftest import AUGUST, SEPTEMBER, TEST_POLICY
+from tests.oracle import expected_keys
+
+# Page sizes small enough that a month of the 80-person company spans several pages.
+SMALL_PAGES = {jira: 25, github: 20, sonarqube: 3, zendesk: 20, pagerduty: 5}
+API_SOURCES = [jira, github, sonarqube, salesforce, zendesk, pagerduty, bamboohr]
+
+
+def tables_of(module) -> list[str]:
+    return list(module.source(None, None).resources)
+
+
+def load(module, server, warehouse: Warehouse, window):
+    settings = module.Settings.from_env(live_environment(server.info()))
+    pipeline = warehouse.dlt_pipeline(f"raw_{module.Settings.SOURCE}")
+    return pipeline.run(module.source(settings, window, TEST_POLICY))
+
+
+def keys_in(warehouse: Warehouse, table: str) -> set[str]:
+    with duckdb.connect(warehouse.path, read_only=True) as con:
+        columns = [c for (c,) in con.execute(
+            "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? "
+            "and column_name not in ('payload', '_loaded_at', '_window_start', '_window_end') "
+            "and column_name not like '\\_dlt%' escape '\\' order by ordinal_position", [table]).fetchall()]
+        rows = con.execute(f'select {", ".join(columns)} from raw."{table}"').fetchall()
+    keys = ["|".join(map(str, row)) for row in rows]
+    assert len(keys) == len(set(keys)), f"{table} has duplicate keys"
+    return set(keys)
+
+
+@pytest.fixture
+def small_pages(monkeypatch, sandbox):
+    for module, size in SMALL_PAGES.items():
+        monkeypatch.setattr(module, "PAGE_SIZE", size)
+    monkeypatch.setattr(sandbox.apis["salesforce"], "batch_size", 40)
+
+
+@pytest.fixture
+def warehouse(tmp_path):
+    return Warehouse(path=str(tmp_path / "warehouse.duckdb"))
+
+
+@pytest.mark.parametrize("module", API_SOURCES, ids=lambda m: m.Settings.SOURCE)
+def test_loads_every_page_of_a_month(module, sandbox, company, warehouse, small_pages):
+    load(module, sandbox, warehouse, SEPTEMBER)
+
+    name = module.Settings.SOURCE
+    if module is not bamboohr:  # the HRIS report is one response by design
+        assert sandbox.request_counts[name] >= 3, "expected the month to span several pages"
+    for table in tables_of(module):
+        loaded = keys_in(warehouse, table)
+        assert loaded, f"{table} is empty"
+        assert loaded == expected_keys(company, sandbox, table, [SEPTEMBER])
+
+
+TRANSIENT = ["rate_limit", "server_error", "slow", "short_page"]
+
+
+@pytest.mark.parametrize("fault", TRANSIENT)
+@pytest.mark.parametrize("module", API_SOURCES, ids=lambda m: m.Settings.SOURCE)
+def test_transient_fault_is_retried_to_success(module, fault, sandbox, company, warehouse, small_pages):
+    name = module.Settings.SOURCE
+    mid_stream = 0 if module is bamboohr else 1  # hit a later page where there is one
+    sandbox.faults.add(name, fault, times=1, after=mid_stream, seconds=2)
+
+    load(module, sandbox, warehouse, SEPTEMBER)
+
+    assert not sandbox.faults.pending(name), "the fault was never hit"
+    for table in tables_of(module):
+        assert keys_in(warehouse, table) == expected_keys(company, sandbox, table, [SEPTEMBER])
+
+
+@pytest.mark.parametrize("module", API_SOURCES, ids=lambda m: m.Settings.SOURCE)
+def test_malformed_json_names_source_url_and_page_and_keeps_earlier_loads(module, sandbox, warehouse, small_pages):
+    name = module.Settings.SOURCE
+    load(module, sandbox, warehouse, AUGUST)
+    before = {table: keys_in(warehouse, table) for table in tables_of(module)}
+
+    sandbox.faults.add(name, "malformed", times=1, after=0 if module is bamboohr else 1)
+    with pytest.raises(Exception) as failure:
+        load(module, sandbox, warehouse, SEPTEMBER)
+
+    cause = failure.value
+    while cause is not None and not isinstance(cause, SourceError):
+        cause = cause.__cause__
+    assert cause is not None, f"no SourceError in {failure.value!r}"
+    assert re.search(rf"^{name}: page \d+ of http://127\.0\.0\.1:\d+/{name}/\S+ failed: malformed JSON", str(cause))
+    assert {table: keys_in(warehouse, table) for table in tables_of(module)} == before
+
+
+def test_retries_give_up_with_a_clear_error(sandbox, warehouse):
+    sandbox.faults.add("pagerduty", "server_error", times=10)
+    incidents = pagerduty.source(pagerduty.Settings.from_env(live_environment(sandbox.info())), SEPTEMBER, TEST_POLICY)
+    with pytest.raises(Exception, match=r"pagerduty: page 1 of http://127\.0\.0\.1:\d+/pagerduty/incidents\S* failed: HTTP 503"):
+        warehouse.dlt_pipeline("raw_pagerduty").run(incidents.with_resources("pagerduty_incidents"))
+    assert sandbox.request_counts["pagerduty"] == TEST_POLICY.max_attempts
+
+
+def test_github_primary_rate_limit_waits_for_the_reset(sandbox, company, warehouse):
+    sandbox.faults.add("github", "rate_limit", times=1)
+    load(github, sandbox, warehouse, SEPTEMBER)
+    assert keys_in(warehouse, "github_pull_requests") == expected_keys(
+        company, sandbox, "github_pull_requests", [SEPTEMBER]
+    )
+
+
+def test_github_graphql_errors_fail_the_load(sandbox, warehouse):
+    settings = github.Settings(api_url=sandbox.base_url("github"), token="t", repos="sandbox-corp/no-such-repo")
+    pipeline = warehouse.dlt_pipeline("raw_github")
+    with pytest.raises(Exception, match="github: page 1 of .* failed: NOT_FOUND"):
+        pipeline.run(github.source(settings, SEPTEMBER, TEST_POLICY))
