@@ -23,12 +23,33 @@ from analytics.validation import reject_rows, require_columns
 
 EMPLOYEE_COLUMNS = ("employee_id", "department", "salary", "rating", "compa_ratio", "pay_range_max", "hire_date")
 PLAN_COLUMNS = (
-    "employee_id", "department", "salary", "rating", "compa_band", "matrix_pct", "proration",
-    "merit_pct", "capped", "increase", "salary_increase", "lump_sum", "new_salary", "note",
+    "employee_id",
+    "department",
+    "salary",
+    "rating",
+    "compa_band",
+    "matrix_pct",
+    "proration",
+    "merit_pct",
+    "capped",
+    "increase",
+    "salary_increase",
+    "lump_sum",
+    "new_salary",
+    "note",
 )
 POOL_COLUMNS = (
-    "department", "headcount", "payroll", "budget_share", "budget", "spent", "used_pct",
-    "lump_sum_total", "capped_count", "scale", "note",
+    "department",
+    "headcount",
+    "payroll",
+    "budget_share",
+    "budget",
+    "spent",
+    "used_pct",
+    "lump_sum_total",
+    "capped_count",
+    "scale",
+    "note",
 )
 DEFAULT_BUDGET_ROW = "*"  # merit_budgets row that applies to every department without its own row
 _INTERVAL_CLOSED = ("left", "right", "both", "neither")  # pandas.Interval's vocabulary
@@ -106,52 +127,75 @@ def plan_merit(
     salary_increase = np.where(np.isnan(range_room), increase, np.minimum(increase, range_room))
     missing_note = f"compa_ratio missing: treated as {params.missing_compa_ratio:g} ("
     cap_note = np.array([f"capped at {c:.2%} ({params.cap_multiple:g} x budget share)" for c in cap], dtype=object)
-    plan = pd.DataFrame({
-        "employee_id": staff["employee_id"].to_numpy(),
-        "department": staff["department"].to_numpy(),
-        "salary": salary,
-        "rating": staff["rating"].to_numpy(),
-        "compa_band": compa_band,
-        "matrix_pct": matrix_pct,
-        "proration": proration,
-        "merit_pct": merit_pct,
-        "capped": capped,
-        "increase": increase / 100,
-        "salary_increase": salary_increase / 100,
-        "lump_sum": (increase - salary_increase) / 100,
-        "new_salary": np.round(salary + salary_increase / 100, 2),
-        "note": _joined_notes(
-            np.where(staff["compa_ratio"].isna(), missing_note + compa_band + " band)", None),
-            np.where(capped, cap_note[pool_codes], None),
-        ),
-    }, columns=list(PLAN_COLUMNS))
-    pools = pd.DataFrame({
-        "department": departments, "payroll": payroll, "budget_share": budget_share, "budget": budget, "scale": scale,
-    })
+    plan = pd.DataFrame(
+        {
+            "employee_id": staff["employee_id"].to_numpy(),
+            "department": staff["department"].to_numpy(),
+            "salary": salary,
+            "rating": staff["rating"].to_numpy(),
+            "compa_band": compa_band,
+            "matrix_pct": matrix_pct,
+            "proration": proration,
+            "merit_pct": merit_pct,
+            "capped": capped,
+            "increase": increase / 100,
+            "salary_increase": salary_increase / 100,
+            "lump_sum": (increase - salary_increase) / 100,
+            "new_salary": np.round(salary + salary_increase / 100, 2),
+            "note": _joined_notes(
+                np.where(staff["compa_ratio"].isna(), missing_note + compa_band + " band)", None),
+                np.where(capped, cap_note[pool_codes], None),
+            ),
+        },
+        columns=list(PLAN_COLUMNS),
+    )
+    pools = pd.DataFrame(
+        {
+            "department": departments,
+            "payroll": payroll,
+            "budget_share": budget_share,
+            "budget": budget,
+            "scale": scale,
+        }
+    )
     return MeritPlan(plan, _pool_summary(plan, pools, eligible=(matrix_pct > 0) & (weight > 0)))
 
 
 def _pool_summary(plan: pd.DataFrame, pools: pd.DataFrame, eligible: np.ndarray) -> pd.DataFrame:
     """Per pool: headcount, what was spent of the budget, lump sums, caps, and a note when not fully spent."""
-    totals = plan.assign(eligible=eligible, capped_eligible=plan["capped"] & eligible).groupby("department").agg(
-        headcount=("employee_id", "size"),
-        spent=("increase", "sum"),
-        lump_sum_total=("lump_sum", "sum"),
-        capped_count=("capped", "sum"),
-        eligible=("eligible", "sum"),
-        capped_eligible=("capped_eligible", "sum"),
+    totals = (
+        plan.assign(eligible=eligible, capped_eligible=plan["capped"] & eligible)
+        .groupby("department")
+        .agg(
+            headcount=("employee_id", "size"),
+            spent=("increase", "sum"),
+            lump_sum_total=("lump_sum", "sum"),
+            capped_count=("capped", "sum"),
+            eligible=("eligible", "sum"),
+            capped_eligible=("capped_eligible", "sum"),
+        )
     )
     summary = pools.join(totals, on="department")
     # Sums of whole cents, rounded back so float noise cannot show as a spend above the budget.
     summary[["spent", "lump_sum_total"]] = summary[["spent", "lump_sum_total"]].round(2)
     spent, budget = summary["spent"].to_numpy(float), summary["budget"].to_numpy(float)
     summary["used_pct"] = np.divide(spent * 100, budget, out=np.zeros_like(spent), where=budget > 0)
-    summary["note"] = pd.Series(np.select(
-        [budget == 0, summary["eligible"] == 0, (summary["capped_eligible"] == summary["eligible"]) & (spent < budget)],
-        ["no budget", "no one eligible (the matrix gives 0% or no service in the cycle)",
-         "everyone eligible is capped: budget not fully spent"],
-        default=None,
-    ), dtype="str")
+    summary["note"] = pd.Series(
+        np.select(
+            [
+                budget == 0,
+                summary["eligible"] == 0,
+                (summary["capped_eligible"] == summary["eligible"]) & (spent < budget),
+            ],
+            [
+                "no budget",
+                "no one eligible (the matrix gives 0% or no service in the cycle)",
+                "everyone eligible is capped: budget not fully spent",
+            ],
+            default=None,
+        ),
+        dtype="str",
+    )
     return summary.loc[:, list(POOL_COLUMNS)]
 
 
@@ -247,8 +291,10 @@ def _compa_band(staff: pd.DataFrame, compa_bands: pd.DataFrame, missing_ratio: f
     bands = compa_bands.reset_index(drop=True)
     unknown_closed = ~bands["closed"].isin(_INTERVAL_CLOSED)
     if unknown_closed.any():
-        raise ValueError(f"compa_ratio_bands: closed must be one of {_INTERVAL_CLOSED}, "
-                         f"not {bands.loc[unknown_closed, 'closed'].tolist()}")
+        raise ValueError(
+            f"compa_ratio_bands: closed must be one of {_INTERVAL_CLOSED}, "
+            f"not {bands.loc[unknown_closed, 'closed'].tolist()}"
+        )
     low = pd.to_numeric(bands["min_ratio"], errors="coerce").to_numpy(float)
     high = pd.to_numeric(bands["max_ratio"], errors="coerce").fillna(np.inf).to_numpy(float)
     if np.isnan(low).any() or (low > high).any() or bands["compa_band"].duplicated().any():
@@ -261,8 +307,9 @@ def _compa_band(staff: pd.DataFrame, compa_bands: pd.DataFrame, missing_ratio: f
     inside = above_low & below_high
     matches = inside.sum(axis=1)
     reject_rows(staff, matches == 0, "has a compa_ratio in no compa band", name="employees")
-    reject_rows(staff, matches > 1, "has a compa_ratio in several compa bands (overlapping compa_ratio_bands)",
-                name="employees")
+    reject_rows(
+        staff, matches > 1, "has a compa_ratio in several compa bands (overlapping compa_ratio_bands)", name="employees"
+    )
     return bands["compa_band"].to_numpy()[inside.argmax(axis=1)]
 
 
@@ -282,8 +329,9 @@ def _matrix_pct(
     if len(holes):
         raise ValueError(f"merit_matrix has no merit_pct for {holes.tolist()}")
 
-    reject_rows(staff, ~staff["rating"].isin(cells.index.unique("band")), "has a missing or unknown rating",
-                name="employees")
+    reject_rows(
+        staff, ~staff["rating"].isin(cells.index.unique("band")), "has a missing or unknown rating", name="employees"
+    )
     return cells.reindex(pd.MultiIndex.from_arrays([staff["rating"], compa_band])).to_numpy(float)
 
 
@@ -297,8 +345,10 @@ def _budget_shares(departments: pd.Index, budgets: pd.DataFrame) -> np.ndarray:
         raise ValueError(f"merit_budgets: budget_share must be >= 0 for {shares.index[~(shares >= 0)].tolist()}")
     chosen = shares.reindex(departments).fillna(shares.get(DEFAULT_BUDGET_ROW, np.nan))
     if chosen.isna().any():
-        raise ValueError(f"merit_budgets has no row for department(s) {chosen.index[chosen.isna()].tolist()} "
-                         f"and no '{DEFAULT_BUDGET_ROW}' row")
+        raise ValueError(
+            f"merit_budgets has no row for department(s) {chosen.index[chosen.isna()].tolist()} "
+            f"and no '{DEFAULT_BUDGET_ROW}' row"
+        )
     return chosen.to_numpy(float)
 
 

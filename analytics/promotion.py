@@ -40,20 +40,29 @@ class PromotionConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    factor_weights: dict[str, float] = Field(default_factory=lambda: {
-        "performance_history": 0.40, "skill_gap": 0.25, "scope": 0.20, "business_impact": 0.15})
-    readiness_levels: dict[str, float] = Field(default_factory=lambda: {
-        "Ready now": 85.0, "Ready in 6 months": 70.0, "Ready in 12 months": 55.0, "Not ready": 0.0})
+    factor_weights: dict[str, float] = Field(
+        default_factory=lambda: {"performance_history": 0.40, "skill_gap": 0.25, "scope": 0.20, "business_impact": 0.15}
+    )
+    readiness_levels: dict[str, float] = Field(
+        default_factory=lambda: {
+            "Ready now": 85.0,
+            "Ready in 6 months": 70.0,
+            "Ready in 12 months": 55.0,
+            "Not ready": 0.0,
+        }
+    )
     history_weights: tuple[float, ...] = (0.5, 0.3, 0.2)
-    band_points: dict[str, float] = Field(default_factory=lambda: {
-        "Exceptional": 100.0, "Strong": 80.0, "Meets": 60.0, "Improvement": 30.0})
+    band_points: dict[str, float] = Field(
+        default_factory=lambda: {"Exceptional": 100.0, "Strong": 80.0, "Meets": 60.0, "Improvement": 30.0}
+    )
     max_gap_per_skill: float = Field(2.0, gt=0)
     points_per_project: float = Field(20.0, ge=0)
     max_project_points: float = Field(60.0, ge=0)
     points_per_mentee: float = Field(10.0, ge=0)
     max_mentee_points: float = Field(40.0, ge=0)
-    development_thresholds: dict[str, float] = Field(default_factory=lambda: {
-        "skill_gap": 70.0, "scope": 60.0, "business_impact": 60.0})
+    development_thresholds: dict[str, float] = Field(
+        default_factory=lambda: {"skill_gap": 70.0, "scope": 60.0, "business_impact": 60.0}
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> PromotionConfig:
@@ -76,27 +85,40 @@ class PromotionConfig(BaseModel):
         return sorted(self.readiness_levels, key=self.readiness_levels.__getitem__, reverse=True)
 
     @classmethod
-    def from_seeds(cls, factors: pd.DataFrame, readiness_levels: pd.DataFrame,
-                   parameters: pd.DataFrame, band_points: pd.DataFrame) -> PromotionConfig:
+    def from_seeds(
+        cls, factors: pd.DataFrame, readiness_levels: pd.DataFrame, parameters: pd.DataFrame, band_points: pd.DataFrame
+    ) -> PromotionConfig:
         """Build from the seeds promotion_factors, readiness_levels, promotion_parameters, promotion_band_points."""
         require_columns(factors, ("factor", "weight"), "promotion_factors")
         require_columns(readiness_levels, ("readiness", "min_score"), "readiness_levels")
         require_columns(parameters, ("parameter", "value"), "promotion_parameters")
         require_columns(band_points, ("band", "points"), "promotion_band_points")
         params = dict(zip(parameters["parameter"], parameters["value"].astype(float), strict=True))
-        history = sorted((int(m.group(1)), params.pop(name)) for name in list(params)
-                         if (m := re.fullmatch(r"history_weight_(\d+)", name)))
-        thresholds = {name.removeprefix("development_threshold_"): params.pop(name) for name in list(params)
-                      if name.startswith("development_threshold_")}
-        scalars = ("max_gap_per_skill", "points_per_project", "max_project_points",
-                   "points_per_mentee", "max_mentee_points")
+        history = sorted(
+            (int(m.group(1)), params.pop(name))
+            for name in list(params)
+            if (m := re.fullmatch(r"history_weight_(\d+)", name))
+        )
+        thresholds = {
+            name.removeprefix("development_threshold_"): params.pop(name)
+            for name in list(params)
+            if name.startswith("development_threshold_")
+        }
+        scalars = (
+            "max_gap_per_skill",
+            "points_per_project",
+            "max_project_points",
+            "points_per_mentee",
+            "max_mentee_points",
+        )
         unknown = set(params) - set(scalars)
         if unknown:
             raise ValueError(f"promotion_parameters: unknown parameter(s) {', '.join(sorted(unknown))}")
         return cls(
             factor_weights=dict(zip(factors["factor"], factors["weight"].astype(float), strict=True)),
-            readiness_levels=dict(zip(readiness_levels["readiness"],
-                                      readiness_levels["min_score"].astype(float), strict=True)),
+            readiness_levels=dict(
+                zip(readiness_levels["readiness"], readiness_levels["min_score"].astype(float), strict=True)
+            ),
             history_weights=tuple(weight for _, weight in history),
             band_points=dict(zip(band_points["band"], band_points["points"].astype(float), strict=True)),
             development_thresholds=thresholds,
@@ -152,10 +174,12 @@ def scope_score(scope: pd.DataFrame, config: PromotionConfig) -> pd.Series:
     reject_rows(scope, (counts < 0).any(axis=1), "a negative projects_led or mentees", name="scope")
     known = counts.notna().all(axis=1)
     counts = counts[known]
-    points = (np.minimum(counts["projects_led"] * config.points_per_project, config.max_project_points)
-              + np.minimum(counts["mentees"] * config.points_per_mentee, config.max_mentee_points))
-    return pd.Series(points.to_numpy(), index=pd.Index(scope.loc[known, "employee_id"], name="employee_id"),
-                     name="scope")
+    points = np.minimum(counts["projects_led"] * config.points_per_project, config.max_project_points) + np.minimum(
+        counts["mentees"] * config.points_per_mentee, config.max_mentee_points
+    )
+    return pd.Series(
+        points.to_numpy(), index=pd.Index(scope.loc[known, "employee_id"], name="employee_id"), name="scope"
+    )
 
 
 def business_impact_score(impact: pd.DataFrame) -> pd.Series:
@@ -165,13 +189,21 @@ def business_impact_score(impact: pd.DataFrame) -> pd.Series:
     score = impact["impact_score"].astype(float)
     reject_rows(impact, (score < 0) | (score > 100), "an impact_score outside 0-100", name="impact")
     known = score.notna()
-    return pd.Series(score[known].to_numpy(), index=pd.Index(impact.loc[known, "employee_id"], name="employee_id"),
-                     name="business_impact")
+    return pd.Series(
+        score[known].to_numpy(),
+        index=pd.Index(impact.loc[known, "employee_id"], name="employee_id"),
+        name="business_impact",
+    )
 
 
-def promotion_readiness(employees: pd.DataFrame, history: pd.DataFrame, gaps: pd.DataFrame,
-                        scope: pd.DataFrame, impact: pd.DataFrame,
-                        config: PromotionConfig | None = None) -> pd.DataFrame:
+def promotion_readiness(
+    employees: pd.DataFrame,
+    history: pd.DataFrame,
+    gaps: pd.DataFrame,
+    scope: pd.DataFrame,
+    impact: pd.DataFrame,
+    config: PromotionConfig | None = None,
+) -> pd.DataFrame:
     """One row per employee (sorted by employee_id): factor scores, composite, readiness, development areas.
 
     `gaps` holds one cycle (the latest) of competency gaps. factor_count and coverage (share of factor
@@ -186,12 +218,17 @@ def promotion_readiness(employees: pd.DataFrame, history: pd.DataFrame, gaps: pd
     ids = pd.Index(people["employee_id"], name="employee_id")
 
     required = _RequiredGaps.of(gaps)
-    factors = pd.DataFrame({
-        "performance_history": performance_history_score(history, config),
-        "skill_gap": _skill_gap_score(required, config),
-        "scope": scope_score(scope, config),
-        "business_impact": business_impact_score(impact),
-    }, index=ids, columns=list(FACTORS), dtype=float)
+    factors = pd.DataFrame(
+        {
+            "performance_history": performance_history_score(history, config),
+            "skill_gap": _skill_gap_score(required, config),
+            "scope": scope_score(scope, config),
+            "business_impact": business_impact_score(impact),
+        },
+        index=ids,
+        columns=list(FACTORS),
+        dtype=float,
+    )
     weights = np.array([config.factor_weights[f] for f in FACTORS])
     present = factors.notna().to_numpy()
     weight_present = present @ weights
@@ -210,17 +247,18 @@ def promotion_readiness(employees: pd.DataFrame, history: pd.DataFrame, gaps: pd
     return out
 
 
-def succession(readiness: pd.DataFrame, employees: pd.DataFrame,
-               config: PromotionConfig | None = None) -> pd.DataFrame:
+def succession(readiness: pd.DataFrame, employees: pd.DataFrame, config: PromotionConfig | None = None) -> pd.DataFrame:
     """Per department and level: headcount and how many are ready now / ready in 6 months (next two levels)."""
     config = config or PromotionConfig()
     require_columns(readiness, ("employee_id", "readiness"), "readiness")
     require_columns(employees, ("employee_id", "department", "level"), "employees")
     ready_now, ready_soon = config.levels_best_first[:2]
     merged = employees[["employee_id", "department", "level"]].merge(
-        readiness[["employee_id", "readiness"]], on="employee_id", how="left", validate="one_to_one")
+        readiness[["employee_id", "readiness"]], on="employee_id", how="left", validate="one_to_one"
+    )
     counts = merged[["department", "level"]].assign(
-        headcount=1, ready_now=merged["readiness"].eq(ready_now), ready_in_6_months=merged["readiness"].eq(ready_soon))
+        headcount=1, ready_now=merged["readiness"].eq(ready_now), ready_in_6_months=merged["readiness"].eq(ready_soon)
+    )
     totals = counts.groupby(["department", "level"], as_index=False, dropna=False).sum()
     return totals.astype({"headcount": "int64", "ready_now": "int64", "ready_in_6_months": "int64"})
 
@@ -233,18 +271,30 @@ def _readiness_level(composite: np.ndarray, config: PromotionConfig) -> np.ndarr
     return np.where(np.isnan(rounded), NO_DATA, np.asarray(labels, dtype=object)[position])
 
 
-def _development_areas(factors: pd.DataFrame, below: pd.Series, next_level: pd.Series,
-                       config: PromotionConfig) -> pd.Series:
+def _development_areas(
+    factors: pd.DataFrame, below: pd.Series, next_level: pd.Series, config: PromotionConfig
+) -> pd.Series:
     """'; '-joined areas: the guide's factor areas under threshold, then the competencies below requirement."""
-    flagged = [(factors[f].to_numpy() < threshold, DEVELOPMENT_AREAS[f])
-               for f, threshold in config.development_thresholds.items()]
+    flagged = [
+        (factors[f].to_numpy() < threshold, DEVELOPMENT_AREAS[f])
+        for f, threshold in config.development_thresholds.items()
+    ]
     # Each combination of flagged areas is one of a few (2**3) texts: index them, never join per row.
-    texts = np.array(["; ".join(label for bit, (_, label) in enumerate(flagged) if combo >> bit & 1)
-                      for combo in range(2 ** len(flagged))], dtype=object)
+    texts = np.array(
+        [
+            "; ".join(label for bit, (_, label) in enumerate(flagged) if combo >> bit & 1)
+            for combo in range(2 ** len(flagged))
+        ],
+        dtype=object,
+    )
     combo = sum((flags.astype(int) << bit for bit, (flags, _) in enumerate(flagged)), np.zeros(len(factors), int))
     areas = pd.Series(texts[combo], dtype="str")
-    listed = ("Below " + next_level.fillna("next level").astype("str") + " requirement: "
-              + pd.Series(below.to_numpy(), dtype="str"))
+    listed = (
+        "Below "
+        + next_level.fillna("next level").astype("str")
+        + " requirement: "
+        + pd.Series(below.to_numpy(), dtype="str")
+    )
     areas = areas.where(listed.isna(), (areas + "; ").where(areas != "", "") + listed)
     return areas.where(areas != "", NO_DEVELOPMENT_AREA)
 
@@ -260,8 +310,10 @@ class _RequiredGaps:
     @classmethod
     def of(cls, gaps: pd.DataFrame) -> _RequiredGaps:
         require_columns(gaps, GAP_COLUMNS, "gaps")
-        rows = gaps.loc[gaps["next_level_required"].notna() & gaps["gap_to_next_level"].notna()
-                        & gaps["employee_id"].notna(), list(GAP_COLUMNS)]
+        rows = gaps.loc[
+            gaps["next_level_required"].notna() & gaps["gap_to_next_level"].notna() & gaps["employee_id"].notna(),
+            list(GAP_COLUMNS),
+        ]
         employee, ids = pd.factorize(rows["employee_id"])
         competency, competencies = pd.factorize(rows["competency"])
         repeated = pd.Series(employee * max(len(competencies), 1) + competency).duplicated(keep=False)

@@ -37,9 +37,21 @@ QUERIES = {
     "cycles": "select * from marts.dim_review_cycles",
 }
 ORG_WIDE = {"cycles"}  # frames not copied: one row per review cycle
-SEEDS = ("target_distribution", "rating_bands", "calibration_parameters", "merit_matrix", "compa_ratio_bands",
-         "merit_budgets", "merit_parameters", "promotion_factors", "readiness_levels", "promotion_parameters",
-         "promotion_band_points", "next_level_requirements", "process_health_targets")
+SEEDS = (
+    "target_distribution",
+    "rating_bands",
+    "calibration_parameters",
+    "merit_matrix",
+    "compa_ratio_bands",
+    "merit_budgets",
+    "merit_parameters",
+    "promotion_factors",
+    "readiness_levels",
+    "promotion_parameters",
+    "promotion_band_points",
+    "next_level_requirements",
+    "process_health_targets",
+)
 
 
 def copied(frame: pd.DataFrame, copies: int) -> pd.DataFrame:
@@ -75,14 +87,19 @@ def run(frames: dict[str, pd.DataFrame], seeds: dict[str, pd.DataFrame]) -> dict
     params = dict(zip(seeds["calibration_parameters"]["parameter"], seeds["calibration_parameters"]["value"]))
     ratings, metric_scores, employees = frames["ratings"], frames["metric_scores"], frames["employees"]
     latest = ratings.sort_values("quarter_start")["cycle"].iloc[-1]
-    evidence = metric_scores.merge(ratings[["cycle", "quarter_start"]].drop_duplicates(),
-                                   left_on="period_start", right_on="quarter_start")
+    evidence = metric_scores.merge(
+        ratings[["cycle", "quarter_start"]].drop_duplicates(), left_on="period_start", right_on="quarter_start"
+    )
     now = pd.Timestamp.now(tz="UTC")
 
     def calibrate(cycle: str) -> dict[str, pd.DataFrame]:
-        return calibrate_cycle(ratings[ratings["cycle"] == cycle].drop(columns=["quarter_start", "submitted_rank",
-                                                                                "submitted_at"]),
-                               evidence[evidence["cycle"] == cycle], target, params, now)
+        return calibrate_cycle(
+            ratings[ratings["cycle"] == cycle].drop(columns=["quarter_start", "submitted_rank", "submitted_at"]),
+            evidence[evidence["cycle"] == cycle],
+            target,
+            params,
+            now,
+        )
 
     with timed("calibration, latest cycle", timings):
         calibrated = calibrate(latest)
@@ -90,26 +107,43 @@ def run(frames: dict[str, pd.DataFrame], seeds: dict[str, pd.DataFrame]) -> dict
         history = [calibrate(cycle) for cycle in sorted(set(ratings["cycle"]) - {latest})]
     history = pd.concat([c["calibrated_ratings"] for c in [*history, calibrated]], ignore_index=True)
 
-    merit_staff = employees[employees["is_active"]].merge(
-        calibrated["calibrated_ratings"][["employee_id", "suggested_rating"]], on="employee_id").rename(
-        columns={"suggested_rating": "rating"})
+    merit_staff = (
+        employees[employees["is_active"]]
+        .merge(calibrated["calibrated_ratings"][["employee_id", "suggested_rating"]], on="employee_id")
+        .rename(columns={"suggested_rating": "rating"})
+    )
     window = frames["cycles"].set_index("cycle").loc[latest]
     start, end = window["merit_window_start"], window["merit_window_end"]
     with timed("merit plan", timings):
-        compensation.plan_merit(merit_staff, *(seeds[s] for s in ("merit_matrix", "compa_ratio_bands", "merit_budgets",
-                                                                  "merit_parameters")), start, end)
+        compensation.plan_merit(
+            merit_staff,
+            *(seeds[s] for s in ("merit_matrix", "compa_ratio_bands", "merit_budgets", "merit_parameters")),
+            start,
+            end,
+        )
 
     active = employees[employees["is_active"]].merge(
-        seeds["next_level_requirements"][["level", "next_level"]].drop_duplicates(), on="level", how="left")
+        seeds["next_level_requirements"][["level", "next_level"]].drop_duplicates(), on="level", how="left"
+    )
     with timed("promotion readiness and succession", timings):
-        config = promotion.PromotionConfig.from_seeds(*(seeds[s] for s in (
-            "promotion_factors", "readiness_levels", "promotion_parameters", "promotion_band_points")))
+        config = promotion.PromotionConfig.from_seeds(
+            *(
+                seeds[s]
+                for s in ("promotion_factors", "readiness_levels", "promotion_parameters", "promotion_band_points")
+            )
+        )
         readiness = promotion.promotion_readiness(
             active[["employee_id", "department", "level", "next_level", "level_group"]],
-            history[["employee_id", "cycle", "suggested_rating"]].rename(columns={"suggested_rating": "rating"}).dropna(),
-            frames["gaps"], frames["evidence"].dropna(subset=["projects_led", "mentees"]),
-            frames["evidence"].rename(columns={"business_impact_score": "impact_score"}).dropna(subset=["impact_score"]),
-            config)
+            history[["employee_id", "cycle", "suggested_rating"]]
+            .rename(columns={"suggested_rating": "rating"})
+            .dropna(),
+            frames["gaps"],
+            frames["evidence"].dropna(subset=["projects_led", "mentees"]),
+            frames["evidence"]
+            .rename(columns={"business_impact_score": "impact_score"})
+            .dropna(subset=["impact_score"]),
+            config,
+        )
         promotion.succession(readiness, active, config)
 
     scores = frames["scores"]
@@ -119,30 +153,39 @@ def run(frames: dict[str, pd.DataFrame], seeds: dict[str, pd.DataFrame]) -> dict
         prediction.predict_top_performers(monthly, quarterly, employees)
     with timed("early signals: attrition model", timings):
         prediction.predict_regrettable_attrition(
-            monthly, employees, ratings[["employee_id", "quarter_start", "submitted_rank"]],
-            bands=seeds["rating_bands"])
+            monthly, employees, ratings[["employee_id", "quarter_start", "submitted_rank"]], bands=seeds["rating_bands"]
+        )
 
     expected = ratings[["cycle", "employee_id", "manager_id"]]
     with timed("process health", timings):
         report = health.process_health(
-            seeds["process_health_targets"], expected_reviews=expected,
+            seeds["process_health_targets"],
+            expected_reviews=expected,
             manager_ratings=ratings[["cycle", "employee_id", "manager_id", "submitted_at"]],
-            completions=frames["completions"], survey_responses=frames["survey"], appeals=frames["appeals"],
+            completions=frames["completions"],
+            survey_responses=frames["survey"],
+            appeals=frames["appeals"],
             calibration_variance_pct=pd.DataFrame({"cycle": [latest], "calibration_variance_pct": [15.0]}),
             metric_scores=evidence[["cycle", "metric_value"]],
-            source_loads=pd.DataFrame({"source": ["hris"], "loaded_at": [now]}), as_of=now)
+            source_loads=pd.DataFrame({"source": ["hris"], "loaded_at": [now]}),
+            as_of=now,
+        )
         health.overall_health(report)
     return timings
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--source", type=Path, default=Path("data/warehouse.duckdb"), help="a warehouse make demo built")
+    parser.add_argument(
+        "--source", type=Path, default=Path("data/warehouse.duckdb"), help="a warehouse make demo built"
+    )
     parser.add_argument("--employees", type=int, default=100_000)
     args = parser.parse_args()
     frames, seeds, copies = load(args.source, args.employees)
-    print(f"{len(frames['employees']):,} employees ({copies} copies), {len(frames['ratings']):,} ratings, "
-          f"{len(frames['scores']):,} score rows, {len(frames['metric_scores']):,} quarterly metric scores")
+    print(
+        f"{len(frames['employees']):,} employees ({copies} copies), {len(frames['ratings']):,} ratings, "
+        f"{len(frames['scores']):,} score rows, {len(frames['metric_scores']):,} quarterly metric scores"
+    )
     timings = run(frames, seeds)
     print(f"{sum(timings.values()):7.2f} s  whole analytics layer")
 

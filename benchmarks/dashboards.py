@@ -11,14 +11,26 @@ from pathlib import Path
 
 import duckdb
 
-from dashboards import SiteData, build_site
 from benchmarks.analytics import copied
+from dashboards import SiteData, build_site
 from orchestration.assets.dashboards import site_data
 
 # Frames with a row per person (or per person and period): copied; the rest are organisation-wide.
-PER_PERSON = {"employees", "reporting_lines", "performance", "metric_scores", "competencies", "comments",
-              "readiness", "calibrated", "calibration_by_manager", "calibration_outliers", "merit_plan",
-              "top_signals", "attrition_signals"}
+PER_PERSON = {
+    "employees",
+    "reporting_lines",
+    "performance",
+    "metric_scores",
+    "competencies",
+    "comments",
+    "readiness",
+    "calibrated",
+    "calibration_by_manager",
+    "calibration_outliers",
+    "merit_plan",
+    "top_signals",
+    "attrition_signals",
+}
 
 
 def grown(data: SiteData, copies: int) -> SiteData:
@@ -27,7 +39,9 @@ def grown(data: SiteData, copies: int) -> SiteData:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--source", type=Path, default=Path("data/warehouse.duckdb"), help="a warehouse make demo built")
+    parser.add_argument(
+        "--source", type=Path, default=Path("data/warehouse.duckdb"), help="a warehouse make demo built"
+    )
     parser.add_argument("--employees", type=int, nargs="+", default=[500, 5000])
     args = parser.parse_args()
     with duckdb.connect(str(args.source), read_only=True) as con:
@@ -39,9 +53,11 @@ def main() -> None:
             report = build_site(site, Path(folder) / "site")
             people = sorted((Path(folder) / "site" / "people").glob("*.html"), key=lambda p: p.stat().st_size)
             median_kb = people[len(people) // 2].stat().st_size / 1024
-        print(f"{len(site.employees):>6,} employees: {report.pages:,} pages in {report.seconds:.1f} s, "
-              f"{report.total_mb:.1f} MB in all, individual pages {median_kb:.1f} KB median / "
-              f"{report.largest_individual_kb:.1f} KB largest (plotly.min.js not counted)")
+        print(
+            f"{len(site.employees):>6,} employees: {report.pages:,} pages in {report.seconds:.1f} s, "
+            f"{report.total_mb:.1f} MB in all, individual pages {median_kb:.1f} KB median / "
+            f"{report.largest_individual_kb:.1f} KB largest (plotly.min.js not counted)"
+        )
 
 
 if __name__ == "__main__":

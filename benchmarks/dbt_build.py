@@ -41,8 +41,18 @@ ID_KEYS = {
 ISSUE_KEY = '"key":"([A-Z][A-Z0-9]*-[0-9]+)"'
 REVIEW_ID_COLUMNS = ["employee_id", "manager_id", "rater_id", "reviewer_id", "appeal_id", "response_id"]
 # Columns copied as they are: load metadata, the payload (rewritten above) and non-identity keys.
-KEEP = {"payload", "_loaded_at", "_window_start", "_window_end", "_source_file", "_source_row",
-        "_dlt_load_id", "_dlt_id", "metric", "date"}
+KEEP = {
+    "payload",
+    "_loaded_at",
+    "_window_start",
+    "_window_end",
+    "_source_file",
+    "_source_row",
+    "_dlt_load_id",
+    "_dlt_id",
+    "metric",
+    "date",
+}
 EMAIL_DOMAIN = "@sandbox-corp.example"
 
 
@@ -62,13 +72,22 @@ def scale_raw(source: Path, target: Path, copies: int) -> dict[str, int]:
     con.execute(f"attach '{source}' as src (read_only)")
     con.execute("create schema raw")
     counts = {}
-    tables = [t for (t,) in con.execute(
-        "select table_name from information_schema.tables where table_catalog = 'src' and table_schema = 'raw' "
-        "and table_name not like '\\_dlt%' escape '\\'").fetchall()]
+    tables = [
+        t
+        for (t,) in con.execute(
+            "select table_name from information_schema.tables where table_catalog = 'src' and table_schema = 'raw' "
+            "and table_name not like '\\_dlt%' escape '\\'"
+        ).fetchall()
+    ]
     for table in tables:
-        columns = [c for (c,) in con.execute(
-            "select column_name from information_schema.columns where table_catalog = 'src' and table_schema = 'raw' "
-            "and table_name = ? order by ordinal_position", [table]).fetchall()]
+        columns = [
+            c
+            for (c,) in con.execute(
+                "select column_name from information_schema.columns where table_catalog = 'src' and table_schema = 'raw' "
+                "and table_name = ? order by ordinal_position",
+                [table],
+            ).fetchall()
+        ]
         select = []
         for column in columns:
             if column == "payload":
@@ -77,7 +96,9 @@ def scale_raw(source: Path, target: Path, copies: int) -> dict[str, int]:
                 select.append(f"c || '-' || {column} as {column}")
             else:
                 select.append(column)
-        con.execute(f"create table raw.{table} as select {', '.join(select)} from src.raw.{table}, range({copies}) as r(c)")
+        con.execute(
+            f"create table raw.{table} as select {', '.join(select)} from src.raw.{table}, range({copies}) as r(c)"
+        )
         counts[table] = con.execute(f"select count(*) from raw.{table}").fetchone()[0]
     con.close()
     return counts
@@ -90,11 +111,19 @@ def reload_a_month(warehouse: Path, months: int = 12) -> int:
     1/``months`` of each activity table, picked by a hash of the payload, stands for the month.
     """
     con = duckdb.connect(str(warehouse))
-    tables = [t for (t,) in con.execute(
-        "select table_name from information_schema.columns where table_schema = 'raw' "
-        "and column_name = '_window_start'").fetchall()]
-    touched = sum(con.execute(f"update raw.{table} set _loaded_at = now() "
-                              f"where hash(payload::varchar) % {months} = 0").fetchone()[0] for table in tables)
+    tables = [
+        t
+        for (t,) in con.execute(
+            "select table_name from information_schema.columns where table_schema = 'raw' "
+            "and column_name = '_window_start'"
+        ).fetchall()
+    ]
+    touched = sum(
+        con.execute(
+            f"update raw.{table} set _loaded_at = now() where hash(payload::varchar) % {months} = 0"
+        ).fetchone()[0]
+        for table in tables
+    )
     con.close()
     return touched
 
@@ -102,10 +131,19 @@ def reload_a_month(warehouse: Path, months: int = 12) -> int:
 def dbt_build(warehouse: Path, target_path: Path, *flags: str) -> tuple[float, list[tuple[str, float]], int]:
     started = time.perf_counter()
     run = subprocess.run(
-        [str(Path(sys.executable).parent / "dbt"), "build", *flags, "--target-path", str(target_path),
-         "--vars", json.dumps({"warehouse_path": str(warehouse)})],
-        cwd=DBT_PROJECT.project_dir, env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
-        capture_output=True, text=True,
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            "build",
+            *flags,
+            "--target-path",
+            str(target_path),
+            "--vars",
+            json.dumps({"warehouse_path": str(warehouse)}),
+        ],
+        cwd=DBT_PROJECT.project_dir,
+        env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+        capture_output=True,
+        text=True,
     )
     elapsed = time.perf_counter() - started
     if run.returncode != 0:
@@ -117,7 +155,9 @@ def dbt_build(warehouse: Path, target_path: Path, *flags: str) -> tuple[float, l
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--source", type=Path, default=Path("data/warehouse.duckdb"), help="a warehouse make demo loaded")
+    parser.add_argument(
+        "--source", type=Path, default=Path("data/warehouse.duckdb"), help="a warehouse make demo loaded"
+    )
     parser.add_argument("--copies", type=int, default=100)
     parser.add_argument("--work-dir", type=Path, default=Path("data/bench"))
     parser.add_argument("--reuse", action="store_true", help="build on the scaled raw layer of an earlier run")
@@ -127,9 +167,11 @@ def main() -> None:
     if not args.reuse:
         started = time.perf_counter()
         counts = scale_raw(args.source.resolve(), warehouse, args.copies)
-        print(f"raw layer x{args.copies} in {time.perf_counter() - started:.0f} s: "
-              f"{counts['bamboohr_employees']:,} employees, {counts['zendesk_tickets']:,} tickets, "
-              f"{counts['jira_issues']:,} Jira issues, {counts['github_pull_requests']:,} pull requests")
+        print(
+            f"raw layer x{args.copies} in {time.perf_counter() - started:.0f} s: "
+            f"{counts['bamboohr_employees']:,} employees, {counts['zendesk_tickets']:,} tickets, "
+            f"{counts['jira_issues']:,} Jira issues, {counts['github_pull_requests']:,} pull requests"
+        )
     target = (args.work_dir / "target").resolve()
     _report("dbt build --full-refresh", *dbt_build(warehouse, target, "--full-refresh"))
     print(f"nightly load: {reload_a_month(warehouse):,} raw rows merged again")

@@ -37,8 +37,20 @@ def _free_port() -> int:
 def _sandbox_process(employees: int, directory: Path) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox", "serve", "--port", str(port), "--employees", str(employees),
-         "--as-of", AS_OF.isoformat(), "--reviews-dir", str(directory / "reviews")],
+        [
+            sys.executable,
+            "-m",
+            "sandbox",
+            "serve",
+            "--port",
+            str(port),
+            "--employees",
+            str(employees),
+            "--as-of",
+            AS_OF.isoformat(),
+            "--reviews-dir",
+            str(directory / "reviews"),
+        ],
         stdout=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
@@ -70,7 +82,9 @@ def run(employees: int, separate_process: bool) -> dict:
         try:
             ok = dg.materialize(snapshot_assets, resources=resources, instance=instance).success
             ok &= dg.materialize(
-                activity_assets, resources=resources, instance=instance,
+                activity_assets,
+                resources=resources,
+                instance=instance,
                 tags=range_tags(month_key(AS_OF, -HISTORY_MONTHS), month_key(AS_OF, -1)),
             ).success
             done = time.perf_counter()
@@ -100,8 +114,10 @@ def main() -> None:
     results = [run(n, mode == "separate") for n in args.employees for mode in args.modes]
     print("\nemployees  sandbox            ingest (s)  requests  per employee-month")
     for r in results:
-        print(f"{r['employees']:>9,}  {r['sandbox']:<17} {r['ingest_s']:>10}  {r['requests']:>8,}  {r['requests_per_employee_month']:>18}"
-              f"{'' if r['ok'] else '  FAILED'}")
+        print(
+            f"{r['employees']:>9,}  {r['sandbox']:<17} {r['ingest_s']:>10}  {r['requests']:>8,}  {r['requests_per_employee_month']:>18}"
+            f"{'' if r['ok'] else '  FAILED'}"
+        )
     for r in results:
         print(f"{r['employees']:,} {r['sandbox']}: {r['by_source']}")
 

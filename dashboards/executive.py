@@ -19,58 +19,115 @@ def executive(org: Org, links: Links) -> dict:
     figures: dict[str, dict] = {}
     if len(scored):
         figures["distribution"] = fg.band_distribution(scored["rating_band"], org.target, percent=True)
-        figures["department_bands"] = fg.bands_by_group(scored, "department", org.target,
-                                                        title="Rating bands by department this quarter (% of people)")
+        figures["department_bands"] = fg.bands_by_group(
+            scored, "department", org.target, title="Rating bands by department this quarter (% of people)"
+        )
     active_perf = org.perf[org.perf["employee_id"].isin(people.index)].merge(
-        people[["department"]], left_on="employee_id", right_index=True)
+        people[["department"]], left_on="employee_id", right_index=True
+    )
     if len(active_perf):
         by_department = active_perf.groupby(["department", "period_start", "quarter"], as_index=False)[
-            "performance_score"].mean()
+            "performance_score"
+        ].mean()
         overall = active_perf.groupby(["period_start", "quarter"], as_index=False)["performance_score"].mean()
         figures["department_trend"] = fg.group_trend(
-            by_department, "department", "performance_score", overall=overall,
-            title="Average performance score by department and quarter (0-100)", axis="Average score (0-100)")
+            by_department,
+            "department",
+            "performance_score",
+            overall=overall,
+            title="Average performance score by department and quarter (0-100)",
+            axis="Average score (0-100)",
+        )
 
-    signals = people.groupby("department").agg(
-        high_potential=("potential", lambda s: int(s.eq(HIGH_POTENTIAL).sum())),
-        high_attrition=("attrition_risk", lambda s: int(s.eq(HIGH_ATTRITION_RISK).sum())),
-    ).reset_index()
+    signals = (
+        people.groupby("department")
+        .agg(
+            high_potential=("potential", lambda s: int(s.eq(HIGH_POTENTIAL).sum())),
+            high_attrition=("attrition_risk", lambda s: int(s.eq(HIGH_ATTRITION_RISK).sum())),
+        )
+        .reset_index()
+    )
     if len(signals):
         figures["signals"] = fg.grouped_counts(
-            signals, "department", {"high_potential": "High top-performer potential",
-                                    "high_attrition": "High attrition risk"},
-            title="Early signals by department (people)", colours=(fg.GOOD, fg.BAD))
+            signals,
+            "department",
+            {"high_potential": "High top-performer potential", "high_attrition": "High attrition risk"},
+            title="Early signals by department (people)",
+            colours=(fg.GOOD, fg.BAD),
+        )
 
     succession = data.succession.groupby("department", as_index=False)[["ready_now", "ready_in_6_months"]].sum()
     if len(succession):
         figures["succession"] = fg.grouped_counts(
-            succession, "department", {"ready_now": "Ready now", "ready_in_6_months": "Ready in 6 months"},
-            title="Succession pipeline: people ready for the next level (people)", stacked=True,
-            colours=(fg.GOOD, fg.ACCENT))
+            succession,
+            "department",
+            {"ready_now": "Ready now", "ready_in_6_months": "Ready in 6 months"},
+            title="Succession pipeline: people ready for the next level (people)",
+            stacked=True,
+            colours=(fg.GOOD, fg.ACCENT),
+        )
 
     pools = data.merit_pools
     if len(pools):
         figures["merit"] = fg.budget_use(pools)
 
-    models = Table(["Model", "Ranking quality (AUC)", "Brier score (base rate)", "Tested on", "Positives in test",
-                    "Data up to", "Note"], empty="No early-signal model has been trained.", numeric=(1, 2, 3, 4))
+    models = Table(
+        [
+            "Model",
+            "Ranking quality (AUC)",
+            "Brier score (base rate)",
+            "Tested on",
+            "Positives in test",
+            "Data up to",
+            "Note",
+        ],
+        empty="No early-signal model has been trained.",
+        numeric=(1, 2, 3, 4),
+    )
     for row in data.signal_models.itertuples():
-        models.rows.append([text(row.model).replace("_", " ").capitalize(), number(row.auc),
-                            f"{number(row.brier, 3)} ({number(row.brier_base_rate, 3)})", count(row.n_test, "person"),
-                            count(row.n_test_positive), text(row.cutoff), text(row.reason)])
+        models.rows.append(
+            [
+                text(row.model).replace("_", " ").capitalize(),
+                number(row.auc),
+                f"{number(row.brier, 3)} ({number(row.brier_base_rate, 3)})",
+                count(row.n_test, "person"),
+                count(row.n_test_positive),
+                text(row.cutoff),
+                text(row.reason),
+            ]
+        )
 
-    risk = Table(["Department", "People", f"{org.low_band} band", "High attrition risk", "Low-coverage scores",
-                  "Regrettable leavers (4 quarters)"], numeric=(1, 2, 3, 4, 5))
+    risk = Table(
+        [
+            "Department",
+            "People",
+            f"{org.low_band} band",
+            "High attrition risk",
+            "Low-coverage scores",
+            "Regrettable leavers (4 quarters)",
+        ],
+        numeric=(1, 2, 3, 4, 5),
+    )
     leavers = _regrettable_leavers(org)
     for department, rows in people.groupby("department"):
-        risk.rows.append([text(department), count(len(rows)), count(rows["at_risk_band"].sum()),
-                          count(rows["at_risk_attrition"].sum()), count(rows["is_low_coverage"].sum()),
-                          count(leavers.get(department, 0))])
+        risk.rows.append(
+            [
+                text(department),
+                count(len(rows)),
+                count(rows["at_risk_band"].sum()),
+                count(rows["at_risk_attrition"].sum()),
+                count(rows["is_low_coverage"].sum()),
+                count(leavers.get(department, 0)),
+            ]
+        )
 
     health, overall_status = _process_health(org)
     fairness = data.calibration_fairness  # groups flagged in the calibrated (final) ratings of the cycle
-    fairness = fairness[(fairness["cycle"] == org.cycle) & (fairness["ratings"] == "calibrated")
-                        & fairness["adverse_impact"].fillna(False).astype(bool)]
+    fairness = fairness[
+        (fairness["cycle"] == org.cycle)
+        & (fairness["ratings"] == "calibrated")
+        & fairness["adverse_impact"].fillna(False).astype(bool)
+    ]
     budget, spent = (pools["budget"].sum(), pools["spent"].sum()) if len(pools) else (0.0, 0.0)
     previous = None
     if len(org.quarters) >= 2:
@@ -81,19 +138,43 @@ def executive(org: Org, links: Links) -> dict:
     kpis = [
         kpi("People", count(len(people), "person"), "active employees"),
         kpi("Average performance score", out_of_100(mean_score), change),
-        kpi(f"In the {org.low_band} band", pct(people["at_risk_band"].mean() if len(people) else None, 1),
-            count(people["at_risk_band"].sum(), "person")),
+        kpi(
+            f"In the {org.low_band} band",
+            pct(people["at_risk_band"].mean() if len(people) else None, 1),
+            count(people["at_risk_band"].sum(), "person"),
+        ),
         kpi("High attrition risk", count(people["at_risk_attrition"].sum(), "person"), "early-signal model"),
-        kpi("Fairness flags", count(len(fairness), "group"), f"adverse impact in calibrated {org.cycle} ratings",
-            "at-risk" if len(fairness) else "healthy"),
-        kpi("Merit budget used", pct(spent / budget if budget else None, 1),
-            f"{money_k(spent, org.currency(None))} of {money_k(budget, org.currency(None))}"),
-        kpi("Process health", overall_status or "no data", org.cycle or "",
-            "healthy" if overall_status == "Healthy" else "at-risk" if overall_status else "no-data"),
+        kpi(
+            "Fairness flags",
+            count(len(fairness), "group"),
+            f"adverse impact in calibrated {org.cycle} ratings",
+            "at-risk" if len(fairness) else "healthy",
+        ),
+        kpi(
+            "Merit budget used",
+            pct(spent / budget if budget else None, 1),
+            f"{money_k(spent, org.currency(None))} of {money_k(budget, org.currency(None))}",
+        ),
+        kpi(
+            "Process health",
+            overall_status or "no data",
+            org.cycle or "",
+            "healthy" if overall_status == "Healthy" else "at-risk" if overall_status else "no-data",
+        ),
     ]
-    return {"kind": "executive", "title": "Organisation performance", "root": "", "subtitle": "Executive view",
-            "period": org.period_note(), "kpis": kpis, "figures": figures, "models": models, "risk": risk,
-            "health": health, "overall_status": overall_status}
+    return {
+        "kind": "executive",
+        "title": "Organisation performance",
+        "root": "",
+        "subtitle": "Executive view",
+        "period": org.period_note(),
+        "kpis": kpis,
+        "figures": figures,
+        "models": models,
+        "risk": risk,
+        "health": health,
+        "overall_status": overall_status,
+    }
 
 
 def _regrettable_leavers(org: Org) -> dict[str, int]:
@@ -102,8 +183,12 @@ def _regrettable_leavers(org: Org) -> dict[str, int]:
         return {}
     e = org.employees
     start = org.quarter_end - pd.DateOffset(months=12)
-    left = e[e["termination_date"].notna() & (e["termination_date"] >= start)
-             & (e["termination_date"] < org.quarter_end) & e["is_regrettable_termination"].fillna(False).astype(bool)]
+    left = e[
+        e["termination_date"].notna()
+        & (e["termination_date"] >= start)
+        & (e["termination_date"] < org.quarter_end)
+        & e["is_regrettable_termination"].fillna(False).astype(bool)
+    ]
     return left.groupby("department").size().to_dict()
 
 
@@ -113,14 +198,24 @@ STATUS_CSS = {"healthy": "healthy", "at risk": "at-risk", "no data": "no-data"}
 def _process_health(org: Org) -> tuple[Table, str | None]:
     health = org.data.process_health
     health = health[health["cycle"] == org.cycle]
-    table = Table(["Measure", "Value", "Target", "Status", "Trend", "What it rests on", "Recommendation"],
-                  empty="Process health has not been measured for this cycle.", numeric=(1, 2))
+    table = Table(
+        ["Measure", "Value", "Target", "Status", "Trend", "What it rests on", "Recommendation"],
+        empty="Process health has not been measured for this cycle.",
+        numeric=(1, 2),
+    )
     for row in health.itertuples():
         comparison = {">": "at least", "<": "at most"}.get(text(row.comparison), text(row.comparison))
-        table.rows.append([text(row.name), _health_value(row.value, text(row.unit)),
-                           f"{comparison} {_health_value(row.target, text(row.unit))}",
-                           Cell(text(row.status), status=STATUS_CSS.get(text(row.status), "watch")),
-                           text(row.trend), text(row.detail), text(row.recommendation)])
+        table.rows.append(
+            [
+                text(row.name),
+                _health_value(row.value, text(row.unit)),
+                f"{comparison} {_health_value(row.target, text(row.unit))}",
+                Cell(text(row.status), status=STATUS_CSS.get(text(row.status), "watch")),
+                text(row.trend),
+                text(row.detail),
+                text(row.recommendation),
+            ]
+        )
     overall = org.data.process_health_overall
     overall = overall[overall["cycle"] == org.cycle]
     return table, (text(overall["overall_status"].iloc[0]) if len(overall) else None)

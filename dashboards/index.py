@@ -17,8 +17,23 @@ def index(org: Org, links: Links, hr_pages: list[tuple[str, str]], built_at: str
         href = links.managers.get(eid)
         if href:
             row = people.loc[eid]
-            managers.rows.append([Cell(org.name(eid), href=href), text(row["job_title"]), text(row["department"]),
-                                  count(len(org.line_members.get(eid, [])), "person")])
-    return {"kind": "index", "title": "Performance dashboards", "root": "", "subtitle": f"Built {built_at}",
-            "period": org.period_note(), "kpis": [], "figures": {},
-            "hr_pages": hr_pages, "managers": managers, "people": directory}
+            managers.rows.append(
+                [
+                    Cell(org.name(eid), href=href),
+                    text(row["job_title"]),
+                    text(row["department"]),
+                    count(len(org.line_members.get(eid, [])), "person"),
+                ]
+            )
+    return {
+        "kind": "index",
+        "title": "Performance dashboards",
+        "root": "",
+        "subtitle": f"Built {built_at}",
+        "period": org.period_note(),
+        "kpis": [],
+        "figures": {},
+        "hr_pages": hr_pages,
+        "managers": managers,
+        "people": directory,
+    }

@@ -10,8 +10,12 @@ from .formatting import out_of_100, pct, score, text
 from .org import Org
 from .privacy import enough_peers
 
-FACTORS = (("performance_history_score", "Performance history"), ("skill_gap_score", "Competencies vs next level"),
-           ("scope_score", "Scope (projects led, mentees)"), ("business_impact_score", "Business impact"))
+FACTORS = (
+    ("performance_history_score", "Performance history"),
+    ("skill_gap_score", "Competencies vs next level"),
+    ("scope_score", "Scope (projects led, mentees)"),
+    ("business_impact_score", "Business impact"),
+)
 
 
 def individual(org: Org, employee_id: str, links: Links) -> dict:
@@ -35,15 +39,16 @@ def individual(org: Org, employee_id: str, links: Links) -> dict:
     if enough_peers(len(peers), org.min_peer_group):
         figures["peers"] = fg.peer_benchmark(peers, person["performance_score"], group_label)
     else:
-        peer_note = (f"Fewer than {org.min_peer_group} peers at {group_label} have a score this quarter, "
-                     "so no benchmark is shown (it could identify them).")
+        peer_note = (
+            f"Fewer than {org.min_peer_group} peers at {group_label} have a score this quarter, "
+            "so no benchmark is shown (it could identify them)."
+        )
 
     next_level = text(readiness["next_level"]) if readiness else ""
     if competencies:
         figures["competencies"] = fg.competency_radar(competencies, next_level or None)
 
-    areas = [] if not readiness else [a for a in text(readiness["development_areas"]).split("; ")
-                                      if a and a != "None"]
+    areas = [] if not readiness else [a for a in text(readiness["development_areas"]).split("; ") if a and a != "None"]
     factors = [] if not readiness else [[label, score(readiness.get(column))] for column, label in FACTORS]
 
     feedback = Table(["Cycle", "From", "Competency", "Comment"], empty="No 360 comments yet.")
@@ -52,19 +57,38 @@ def individual(org: Org, employee_id: str, links: Links) -> dict:
 
     low_coverage = person["is_low_coverage"]
     kpis = [
-        kpi("Performance score", out_of_100(person["performance_score"]), text(person["rating_band"]),
-            "at-risk" if person["at_risk_band"] else None),
-        kpi("Data coverage", pct(person["coverage"]),
-            "too little data: read with care" if low_coverage else "share of weight with data"),
-        kpi("Promotion readiness", text(person["readiness"], "not assessed"),
-            f"towards {next_level}" if next_level else ""),
+        kpi(
+            "Performance score",
+            out_of_100(person["performance_score"]),
+            text(person["rating_band"]),
+            "at-risk" if person["at_risk_band"] else None,
+        ),
+        kpi(
+            "Data coverage",
+            pct(person["coverage"]),
+            "too little data: read with care" if low_coverage else "share of weight with data",
+        ),
+        kpi(
+            "Promotion readiness",
+            text(person["readiness"], "not assessed"),
+            f"towards {next_level}" if next_level else "",
+        ),
     ]
     return {
-        "kind": "individual", "title": text(person["full_name"]), "root": "../",
-        "subtitle": " · ".join(filter(None, [text(person["job_title"]), text(person["department"]),
-                                             text(person["level"])])),
-        "period": org.period_note(), "kpis": kpis, "figures": figures, "peer_note": peer_note,
-        "development_areas": areas, "readiness": text(person["readiness"], "not assessed"),
+        "kind": "individual",
+        "title": text(person["full_name"]),
+        "root": "../",
+        "subtitle": " · ".join(
+            filter(None, [text(person["job_title"]), text(person["department"]), text(person["level"])])
+        ),
+        "period": org.period_note(),
+        "kpis": kpis,
+        "figures": figures,
+        "peer_note": peer_note,
+        "development_areas": areas,
+        "readiness": text(person["readiness"], "not assessed"),
         "readiness_score": score(readiness["composite_score"]) if readiness else "no score",
-        "next_level": next_level, "factors": factors, "feedback": feedback,
+        "next_level": next_level,
+        "factors": factors,
+        "feedback": feedback,
     }

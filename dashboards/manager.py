@@ -26,72 +26,136 @@ def manager(org: Org, manager_id: str, links: Links) -> dict:
     figures: dict[str, dict] = {}
     if has_score.any():
         figures["distribution"] = fg.band_distribution(
-            [b for b, ok in zip(team["rating_band"].tolist(), has_score) if ok], org.target)
+            [b for b, ok in zip(team["rating_band"].tolist(), has_score) if ok], org.target
+        )
         labels = unique_labels(team["full_name"], team["employee_id"])
         figures["top_bottom"] = fg.top_bottom({"full_name": labels, "performance_score": scores}, TOP_BOTTOM)
     trend = org.team_trend.get(manager_id)
     if trend:
         figures["trend"] = fg.category_trend(trend, title="Reporting line average scores by quarter (0-100)")
 
-    columns = ["job_title", "rating_band", "attrition_risk", "attrition_drivers", "at_risk_band", "at_risk_attrition",
-               "at_risk", "rating_missing", "manager_id", "is_low_coverage", "development_areas"]
-    rows = [dict(zip(columns, values), employee_id=e, full_name=n, score=sc)
-            for e, n, sc, *values in zip(ids, names, scores, *(team[c].tolist() for c in columns))]
+    columns = [
+        "job_title",
+        "rating_band",
+        "attrition_risk",
+        "attrition_drivers",
+        "at_risk_band",
+        "at_risk_attrition",
+        "at_risk",
+        "rating_missing",
+        "manager_id",
+        "is_low_coverage",
+        "development_areas",
+    ]
+    rows = [
+        dict(zip(columns, values), employee_id=e, full_name=n, score=sc)
+        for e, n, sc, *values in zip(ids, names, scores, *(team[c].tolist() for c in columns))
+    ]
 
-    at_risk = sorted((r for r in rows if r["at_risk"]),
-                     key=lambda r: (np.isnan(r["score"]), 0 if np.isnan(r["score"]) else r["score"], r["full_name"]))
-    risk_table = Table(["Person", "Job title", "Score (0-100)", "Band", "Attrition risk", "Why"],
-                       empty="Nobody in your reporting line is at risk this quarter.", numeric=(2,))
+    at_risk = sorted(
+        (r for r in rows if r["at_risk"]),
+        key=lambda r: (np.isnan(r["score"]), 0 if np.isnan(r["score"]) else r["score"], r["full_name"]),
+    )
+    risk_table = Table(
+        ["Person", "Job title", "Score (0-100)", "Band", "Attrition risk", "Why"],
+        empty="Nobody in your reporting line is at risk this quarter.",
+        numeric=(2,),
+    )
     for r in at_risk:
         reasons = []
         if r["at_risk_band"]:
             reasons.append(f"{org.low_band} band this quarter")
         if r["at_risk_attrition"]:
             reasons.append("high attrition risk" + (f": {r['attrition_drivers']}" if r["attrition_drivers"] else ""))
-        risk_table.rows.append([person_cell(org, r["employee_id"], links, root), text(r["job_title"]),
-                                score(r["score"]), text(r["rating_band"]), text(r["attrition_risk"], "n/a"),
-                                "; ".join(reasons)])
+        risk_table.rows.append(
+            [
+                person_cell(org, r["employee_id"], links, root),
+                text(r["job_title"]),
+                score(r["score"]),
+                text(r["rating_band"]),
+                text(r["attrition_risk"], "n/a"),
+                "; ".join(reasons),
+            ]
+        )
 
     missing_ratings = sorted((r for r in rows if r["rating_missing"]), key=lambda r: r["full_name"])
     missing_table = Table(["Person", "Rating owed by"], empty=f"Every {org.cycle} rating is in.")
     for r in missing_ratings:
-        missing_table.rows.append([person_cell(org, r["employee_id"], links, root),
-                                   person_cell(org, r["manager_id"], links, root)])
+        missing_table.rows.append(
+            [person_cell(org, r["employee_id"], links, root), person_cell(org, r["manager_id"], links, root)]
+        )
 
     outliers = org.outliers_by_manager.get(manager_id)
-    outliers = [] if outliers is None else sorted(
-        zip(outliers["employee_id"], outliers["submitted_rating"], outliers["data_driven_band"],
-            outliers["evidence"], outliers["band_gap"]), key=lambda o: (-abs(o[4] or 0), org.name(o[0])))
-    outlier_table = Table(["Person", "Submitted rating", "The data says", "Evidence"],
-                          empty="No submitted rating is far from the data.")
+    outliers = (
+        []
+        if outliers is None
+        else sorted(
+            zip(
+                outliers["employee_id"],
+                outliers["submitted_rating"],
+                outliers["data_driven_band"],
+                outliers["evidence"],
+                outliers["band_gap"],
+            ),
+            key=lambda o: (-abs(o[4] or 0), org.name(o[0])),
+        )
+    )
+    outlier_table = Table(
+        ["Person", "Submitted rating", "The data says", "Evidence"], empty="No submitted rating is far from the data."
+    )
     for employee_id, submitted, data_band, evidence, _ in outliers:
-        outlier_table.rows.append([person_cell(org, employee_id, links, root), text(submitted), text(data_band),
-                                   text(evidence)])
+        outlier_table.rows.append(
+            [person_cell(org, employee_id, links, root), text(submitted), text(data_band), text(evidence)]
+        )
 
     actions = _manager_actions(org, manager_id, rows, missing_ratings, outliers, at_risk)
     scored = int(has_score.sum())
     direct = sum(1 for r in rows if r["manager_id"] == manager_id)
     kpis = [
         kpi("Reporting line", count(len(rows), "person"), count(direct, "direct report")),
-        kpi("Average score", out_of_100(scores[has_score].mean() if scored else None),
-            f"{count(scored, 'person')} scored in {org.quarter}"),
-        kpi("People at risk", count(len(at_risk), "person"), f"{org.low_band} band or high attrition risk",
-            "at-risk" if at_risk else "healthy"),
-        kpi("Ratings missing", count(len(missing_ratings), "rating"), f"for {org.cycle}",
-            "at-risk" if missing_ratings else "healthy"),
-        kpi("Outliers to discuss", count(len(outliers), "rating"), "submitted rating far from the data",
-            "watch" if outliers else "healthy"),
+        kpi(
+            "Average score",
+            out_of_100(scores[has_score].mean() if scored else None),
+            f"{count(scored, 'person')} scored in {org.quarter}",
+        ),
+        kpi(
+            "People at risk",
+            count(len(at_risk), "person"),
+            f"{org.low_band} band or high attrition risk",
+            "at-risk" if at_risk else "healthy",
+        ),
+        kpi(
+            "Ratings missing",
+            count(len(missing_ratings), "rating"),
+            f"for {org.cycle}",
+            "at-risk" if missing_ratings else "healthy",
+        ),
+        kpi(
+            "Outliers to discuss",
+            count(len(outliers), "rating"),
+            "submitted rating far from the data",
+            "watch" if outliers else "healthy",
+        ),
     ]
     return {
-        "kind": "manager", "title": f"{text(me['full_name'])}: reporting line", "root": root,
+        "kind": "manager",
+        "title": f"{text(me['full_name'])}: reporting line",
+        "root": root,
         "subtitle": " · ".join(filter(None, [text(me["job_title"]), text(me["department"])])),
-        "period": org.period_note(), "kpis": kpis, "figures": figures, "actions": actions,
-        "at_risk": risk_table, "missing_ratings": missing_table, "outliers": outlier_table, "cycle": org.cycle,
+        "period": org.period_note(),
+        "kpis": kpis,
+        "figures": figures,
+        "actions": actions,
+        "at_risk": risk_table,
+        "missing_ratings": missing_table,
+        "outliers": outlier_table,
+        "cycle": org.cycle,
     }
 
 
-def _manager_actions(org: Org, manager_id: str, rows: list[dict], missing_ratings: list[dict],
-                     outliers: list[tuple], at_risk: list[dict]) -> list[str]:
+def _manager_actions(
+    org: Org, manager_id: str, rows: list[dict], missing_ratings: list[dict], outliers: list[tuple], at_risk: list[dict]
+) -> list[str]:
     """Plain-words to-do list from the data: ratings to submit, outliers, people at risk, development."""
     actions = []
     owners: dict[str, list[str]] = {}
@@ -104,10 +168,13 @@ def _manager_actions(org: Org, manager_id: str, rows: list[dict], missing_rating
         else:
             actions.append(f"Ask {org.name(owner)} to submit the {org.cycle} rating for {names}.")
     if outliers:
-        described = [f"{org.name(e)} (rated {text(submitted)}, data says {text(data_band)})"
-                     for e, submitted, data_band, _, _ in outliers]
-        actions.append(f"Discuss {count(len(outliers), 'rating')} far from the data at calibration: "
-                       f"{name_list(described)}.")
+        described = [
+            f"{org.name(e)} (rated {text(submitted)}, data says {text(data_band)})"
+            for e, submitted, data_band, _, _ in outliers
+        ]
+        actions.append(
+            f"Discuss {count(len(outliers), 'rating')} far from the data at calibration: {name_list(described)}."
+        )
     low = sorted(r["full_name"] for r in at_risk if r["at_risk_band"])
     if low:
         actions.append(f"Agree an improvement plan with {name_list(low)} ({org.low_band} band this quarter).")
@@ -116,8 +183,9 @@ def _manager_actions(org: Org, manager_id: str, rows: list[dict], missing_rating
         actions.append(f"Have a retention conversation with {name_list(leaving)} (high attrition risk).")
     low_coverage = sorted(r["full_name"] for r in rows if r["is_low_coverage"])
     if low_coverage:
-        actions.append(f"Check the data behind the scores of {name_list(low_coverage)} "
-                       "(too little data to trust the score).")
+        actions.append(
+            f"Check the data behind the scores of {name_list(low_coverage)} (too little data to trust the score)."
+        )
     areas = Counter()
     for value in (r["development_areas"] for r in rows):
         for area in set(text(value).split("; ")):

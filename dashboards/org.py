@@ -34,7 +34,8 @@ def plain_frame(df: pd.DataFrame, **as_str) -> pd.DataFrame:
 
 
 def _groups(df: pd.DataFrame, key: str) -> dict[str, pd.DataFrame]:
-    return {k: g for k, g in df.groupby(key, sort=False)} if len(df) else {}
+    # not dict(groupby): a GroupBy has a .keys attribute, so dict() would take it for a mapping
+    return {k: g for k, g in df.groupby(key, sort=False)} if len(df) else {}  # noqa: C416
 
 
 def _column_groups(df: pd.DataFrame, key: str, columns: list[str]) -> dict[str, dict[str, list]]:
@@ -59,13 +60,12 @@ class Org:
     def __init__(self, data: SiteData, *, min_peer_group: int = MIN_PEER_GROUP):
         self.data = data
         self.min_peer_group = min_peer_group
-        ids = dict(employee_id=True, manager_id=True)
+        ids = {"employee_id": True, "manager_id": True}
         employees = plain_frame(data.employees, **ids)
         self.employees = employees.set_index("employee_id", drop=False).rename_axis(None)
         self.names = {e: n for e, n in zip(self.employees.index, self.employees["full_name"]) if n is not None}
         self.target = data.target.sort_values("band_rank", ascending=False) if len(data.target) else None
-        self.low_band = (data.target.sort_values("band_rank")["band"].iloc[0] if len(data.target)
-                         else "Improvement")
+        self.low_band = data.target.sort_values("band_rank")["band"].iloc[0] if len(data.target) else "Improvement"
 
         calibrated = plain_frame(data.calibrated, **ids)
         self.cycle = calibrated["cycle"].max() if len(calibrated) else None
@@ -86,23 +86,40 @@ class Org:
         perf = perf.assign(quarter=quarter_labels(perf["period_start"]))
         self.perf = perf
         self.quarters = sorted(perf["period_start"].unique())
-        current = perf[perf["period_start"] == self.quarter_start].drop_duplicates("employee_id").set_index(
-            "employee_id")
+        current = (
+            perf[perf["period_start"] == self.quarter_start].drop_duplicates("employee_id").set_index("employee_id")
+        )
 
         active = self.employees[self.employees["is_active"].fillna(False).astype(bool)]
-        people = active[["employee_id", "full_name", "job_title", "department", "role", "level", "level_group",
-                         "manager_id", "hire_date"]].copy()
+        people = active[
+            [
+                "employee_id",
+                "full_name",
+                "job_title",
+                "department",
+                "role",
+                "level",
+                "level_group",
+                "manager_id",
+                "hire_date",
+            ]
+        ].copy()
         people = people.join(current[[*SCORE_COLUMNS, "rating_band", "band_rank", "coverage", "is_low_coverage"]])
-        attrition = plain_frame(data.attrition_signals, employee_id=True).drop_duplicates("employee_id").set_index(
-            "employee_id")
+        attrition = (
+            plain_frame(data.attrition_signals, employee_id=True)
+            .drop_duplicates("employee_id")
+            .set_index("employee_id")
+        )
         people["attrition_risk"] = attrition["risk"].reindex(people.index)
         people["attrition_probability"] = attrition["probability"].reindex(people.index)
         people["attrition_drivers"] = attrition["drivers"].reindex(people.index).map(without_pay)
-        potential = plain_frame(data.top_signals, employee_id=True).drop_duplicates("employee_id").set_index(
-            "employee_id")
+        potential = (
+            plain_frame(data.top_signals, employee_id=True).drop_duplicates("employee_id").set_index("employee_id")
+        )
         people["potential"] = potential["potential"].reindex(people.index)
-        readiness = plain_frame(data.readiness, employee_id=True).drop_duplicates("employee_id").set_index(
-            "employee_id")
+        readiness = (
+            plain_frame(data.readiness, employee_id=True).drop_duplicates("employee_id").set_index("employee_id")
+        )
         people["readiness"] = readiness["readiness"].reindex(people.index)
         people["development_areas"] = readiness["development_areas"].reindex(people.index)
         people["at_risk_band"] = people["rating_band"].eq(self.low_band).fillna(False).astype(bool)
@@ -130,43 +147,68 @@ class Org:
         category_order = {c: i for i, c in enumerate(["output", "quality", "efficiency", "impact"])}
         metrics = metrics.assign(_order=metrics["category"].map(category_order).fillna(len(category_order)))
         self.metrics_by_person = _column_groups(
-            metrics.sort_values(["employee_id", "_order", "weight", "metric_name"],
-                                ascending=[True, True, False, True]),
-            "employee_id", ["metric_name", "metric_score", "metric_band", "metric_value", "unit", "threshold_meets"])
+            metrics.sort_values(
+                ["employee_id", "_order", "weight", "metric_name"], ascending=[True, True, False, True]
+            ),
+            "employee_id",
+            ["metric_name", "metric_score", "metric_band", "metric_value", "unit", "threshold_meets"],
+        )
         self.competencies_by_person = _column_groups(
             plain_frame(data.competencies, employee_id=True).sort_values(["employee_id", "competency_name"]),
-            "employee_id", ["competency_name", "others_level", "next_level_required"])
+            "employee_id",
+            ["competency_name", "others_level", "next_level_required"],
+        )
         comments = plain_frame(data.comments, employee_id=True).sort_values(
-            ["employee_id", "cycle", "rater_type", "competency_name"], ascending=[True, False, True, True])
+            ["employee_id", "cycle", "rater_type", "competency_name"], ascending=[True, False, True, True]
+        )
         # Recent 360 comments: those of the organisation's most recent review cycles.
         recent = sorted(comments["cycle"].dropna().unique(), reverse=True)[:RECENT_COMMENT_CYCLES]
         comments = comments[comments["cycle"].isin(recent)]
         self.comments_by_person: dict[str, list[tuple]] = {}
-        for row in zip(comments["employee_id"], comments["cycle"], comments["rater_type"],
-                       comments["competency_name"], comments["comment"]):
+        for row in zip(
+            comments["employee_id"],
+            comments["cycle"],
+            comments["rater_type"],
+            comments["competency_name"],
+            comments["comment"],
+        ):
             self.comments_by_person.setdefault(row[0], []).append(row[1:])
 
         # Peers: same role and level, scored this quarter (ids only to leave the person out).
         scored = people.dropna(subset=["performance_score"])
-        self.peer_scores = {key: (g.index.to_numpy(dtype=object), g["performance_score"].to_numpy(dtype=float))
-                            for key, g in scored.groupby(["role", "level"], sort=False)}
+        self.peer_scores = {
+            key: (g.index.to_numpy(dtype=object), g["performance_score"].to_numpy(dtype=float))
+            for key, g in scored.groupby(["role", "level"], sort=False)
+        }
 
         # Reporting lines: the active people under each manager (any distance).
         lines = plain_frame(data.reporting_lines, **ids)
         lines = lines[lines["employee_id"].isin(people.index) & lines["manager_id"].isin(people.index)]
         lines = lines[lines["employee_id"] != lines["manager_id"]].drop_duplicates(["manager_id", "employee_id"])
         self.lines = lines
-        self.line_members = {m: list(dict.fromkeys(g["employee_id"]))
-                             for m, g in lines.groupby("manager_id", sort=False)}
-        trend = lines[["manager_id", "employee_id"]].merge(perf[["employee_id", "period_start", "quarter",
-                                                                  *SCORE_COLUMNS]], on="employee_id")
-        self.teams = _groups(lines[["manager_id", "employee_id"]].rename(columns={"manager_id": "line_of"}).merge(
-            people.drop(columns="employee_id"), left_on="employee_id", right_index=True), "line_of")
-        self.outliers_by_manager = _groups(lines[["manager_id", "employee_id"]].merge(
-            self.outliers.drop(columns="manager_id"), on="employee_id"), "manager_id")
+        self.line_members = {
+            m: list(dict.fromkeys(g["employee_id"])) for m, g in lines.groupby("manager_id", sort=False)
+        }
+        trend = lines[["manager_id", "employee_id"]].merge(
+            perf[["employee_id", "period_start", "quarter", *SCORE_COLUMNS]], on="employee_id"
+        )
+        self.teams = _groups(
+            lines[["manager_id", "employee_id"]]
+            .rename(columns={"manager_id": "line_of"})
+            .merge(people.drop(columns="employee_id"), left_on="employee_id", right_index=True),
+            "line_of",
+        )
+        self.outliers_by_manager = _groups(
+            lines[["manager_id", "employee_id"]].merge(self.outliers.drop(columns="manager_id"), on="employee_id"),
+            "manager_id",
+        )
         self.team_trend = _column_groups(
-            trend.groupby(["manager_id", "period_start", "quarter"], as_index=False)[SCORE_COLUMNS].mean()
-            .sort_values(["manager_id", "period_start"]), "manager_id", ["quarter", *SCORE_COLUMNS])
+            trend.groupby(["manager_id", "period_start", "quarter"], as_index=False)[SCORE_COLUMNS]
+            .mean()
+            .sort_values(["manager_id", "period_start"]),
+            "manager_id",
+            ["quarter", *SCORE_COLUMNS],
+        )
 
     # --- lookups ---
 

@@ -36,7 +36,8 @@ from plotly.offline import get_plotlyjs
 from .cells import Cell, Links
 from .data import SiteData
 from .executive import executive
-from .hr import hr_calibration, hr_merit, hr_promotion, hr_unmatched
+from .hr import hr_merit, hr_promotion, hr_unmatched
+from .hr_calibration import hr_calibration
 from .index import index
 from .individual import individual
 from .manager import manager
@@ -49,10 +50,19 @@ MARKER = ".dashboards-site"  # marks a folder build_site made, so it never repla
 SAFE_NAME = re.compile(r"[A-Za-z0-9_-]{1,100}")
 # Plotly config that keeps every page offline: no plotly logo link, no "send to cloud", no MathJax
 # typesetting, and a local (never fetched: we draw no maps) topojson path instead of plotly's CDN.
-PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "typesetMath": False, "showSendToCloud": False,
-                 "topojsonURL": "topojson/"}
-HR_PAGES = [("hr/calibration.html", "Calibration report"), ("hr/merit.html", "Merit plan per pool"),
-            ("hr/promotion.html", "Promotion pipeline"), ("hr/unmatched-accounts.html", "Unmatched accounts")]
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "typesetMath": False,
+    "showSendToCloud": False,
+    "topojsonURL": "topojson/",
+}
+HR_PAGES = [
+    ("hr/calibration.html", "Calibration report"),
+    ("hr/merit.html", "Merit plan per pool"),
+    ("hr/promotion.html", "Promotion pipeline"),
+    ("hr/unmatched-accounts.html", "Unmatched accounts"),
+]
 KB, MB = 1024, 1024 * 1024
 
 
@@ -88,8 +98,10 @@ def file_names(ids: Iterable[str], folder: str) -> dict[str, str]:
 
 def figures_json(figures: dict[str, dict]) -> Markup:
     """The page's figures and plotly config as JSON that is safe inside a <script> element."""
-    payload = {"config": PLOTLY_CONFIG,
-               "figures": [{"id": f"fig-{name}", **figure} for name, figure in figures.items()]}
+    payload = {
+        "config": PLOTLY_CONFIG,
+        "figures": [{"id": f"fig-{name}", **figure} for name, figure in figures.items()],
+    }
     encoded = to_json_plotly(payload, engine="json")  # escapes < > / as \u003c \u003e \u002f
     if "<" in encoded:  # cannot happen with plotly's encoder; refuse rather than trust a change
         raise ValueError("figure JSON contains '<' and could close its <script> element")
@@ -109,8 +121,14 @@ def cell_html(cell) -> Markup:
 
 
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters["cell"] = cell_html
     return env
 
@@ -119,7 +137,8 @@ def render(env: Environment, template: str, context: dict) -> str:
     figures = context.get("figures") or {}
     titles = {name: html.unescape(figure["layout"]["title"]["text"]) for name, figure in figures.items()}
     return env.get_template(template).render(
-        **context, figure_titles=titles, figures_json=figures_json(figures) if figures else "")
+        **context, figure_titles=titles, figures_json=figures_json(figures) if figures else ""
+    )
 
 
 def build_site(data: SiteData, out_dir: Path | str, *, min_peer_group: int = MIN_PEER_GROUP) -> SiteReport:
@@ -138,9 +157,13 @@ def build_site(data: SiteData, out_dir: Path | str, *, min_peer_group: int = MIN
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    return SiteReport(index=(out_dir / "index.html").resolve(), pages=count,
-                      largest_individual_kb=round(max(people, default=0) / KB, 1),
-                      total_mb=round(total / MB, 2), seconds=round(time.perf_counter() - started, 2))
+    return SiteReport(
+        index=(out_dir / "index.html").resolve(),
+        pages=count,
+        largest_individual_kb=round(max(people, default=0) / KB, 1),
+        total_mb=round(total / MB, 2),
+        seconds=round(time.perf_counter() - started, 2),
+    )
 
 
 def _write_site(data: SiteData, root: Path, *, min_peer_group: int) -> int:
@@ -150,8 +173,7 @@ def _write_site(data: SiteData, root: Path, *, min_peer_group: int) -> int:
     for folder in ("people", "managers", "hr"):
         (root / folder).mkdir()
     (root / PLOTLY_JS).write_text(get_plotlyjs(), encoding="utf-8")
-    (root / MARKER).write_text("Built by dashboards.build_site; replaced on every build.\n",
-                               encoding="utf-8")
+    (root / MARKER).write_text("Built by dashboards.build_site; replaced on every build.\n", encoding="utf-8")
     written = 0
 
     def write(path: str, template: str, context: dict) -> None:
@@ -164,10 +186,12 @@ def _write_site(data: SiteData, root: Path, *, min_peer_group: int) -> int:
     for employee_id, path in links.managers.items():
         write(path, "manager.html", manager(org, employee_id, links))
     write("executive.html", "executive.html", executive(org, links))
-    hr = {"hr/calibration.html": ("hr_calibration.html", hr_calibration),
-          "hr/merit.html": ("hr_merit.html", hr_merit),
-          "hr/promotion.html": ("hr_promotion.html", hr_promotion),
-          "hr/unmatched-accounts.html": ("hr_unmatched.html", hr_unmatched)}
+    hr = {
+        "hr/calibration.html": ("hr_calibration.html", hr_calibration),
+        "hr/merit.html": ("hr_merit.html", hr_merit),
+        "hr/promotion.html": ("hr_promotion.html", hr_promotion),
+        "hr/unmatched-accounts.html": ("hr_unmatched.html", hr_unmatched),
+    }
     for path, (template, builder) in hr.items():
         write(path, template, builder(org, links))
     built_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

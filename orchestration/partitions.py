@@ -38,5 +38,7 @@ def months_to_load(loads: pd.DataFrame, sources: list[str], today: date, history
         return month_key(today, -history), month_key(today, -1)
     complete = activity[activity["loaded_at"] >= activity["window_end"]]
     ends = complete.groupby("source")["window_end"].max()
-    firsts = [month_key(ends[s].tz_convert("UTC").date()) if s in ends.index else month_key(today, -history) for s in sources]
+    firsts = [
+        month_key(ends[s].tz_convert("UTC").date()) if s in ends.index else month_key(today, -history) for s in sources
+    ]
     return min(firsts), month_key(today)

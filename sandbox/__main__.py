@@ -21,12 +21,21 @@ def main(argv=None) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--employees", type=int, default=500)
     serve.add_argument("--seed", type=int, default=42)
-    serve.add_argument("--as-of", type=date.fromisoformat, default=date.today().replace(day=1),
-                       help="history covers the 12 months before this date (default: first of this month)")
+    serve.add_argument(
+        "--as-of",
+        type=date.fromisoformat,
+        default=date.today().replace(day=1),
+        help="history covers the 12 months before this date (default: first of this month)",
+    )
     serve.add_argument("--reviews-dir", help="also write the review tool's CSV exports here")
     serve.add_argument("--ground-truth", help="also write the latent truth CSV here")
-    serve.add_argument("--fault", action="append", default=[], metavar="SOURCE:KIND[:TIMES[:AFTER]]",
-                       help="queue a fault, e.g. jira:rate_limit or zendesk:slow:2:5")
+    serve.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="SOURCE:KIND[:TIMES[:AFTER]]",
+        help="queue a fault, e.g. jira:rate_limit or zendesk:slow:2:5",
+    )
     env = commands.add_parser("env", help="print the live settings (export lines) of a running sandbox")
     env.add_argument("--url", default="http://127.0.0.1:8765")
     args = parser.parse_args(argv)

@@ -98,15 +98,24 @@ def jira_issues(rng, eng: Workforce, window: Window, n_projects: int):
     resolved = np.where(done_later, uniform_in(rng, carry_a, np.maximum(carry_a, carry_b)), resolved)
 
     end = window.end_s
-    updated = np.where(resolved != NONE, _capped(resolved + rng.integers(0, 3600, n), end),
-                       uniform_in(rng, created, np.full(n, end - 1)))
-    issues = pd.DataFrame({
-        "who": np.where(rng.random(n) < C.UNASSIGNED_ISSUE_SHARE, NONE, who),
-        "project": eng.team[who] % n_projects,
-        "sprint": sprint, "sprint2": np.where(carried, sprint + 1, NONE),
-        "points": points, "issue_type": rng.choice(3, n, p=[0.6, 0.25, 0.15]),
-        "created": created, "resolved": resolved, "updated": updated,
-    }).sort_values(["created", "who"], kind="stable", ignore_index=True)
+    updated = np.where(
+        resolved != NONE,
+        _capped(resolved + rng.integers(0, 3600, n), end),
+        uniform_in(rng, created, np.full(n, end - 1)),
+    )
+    issues = pd.DataFrame(
+        {
+            "who": np.where(rng.random(n) < C.UNASSIGNED_ISSUE_SHARE, NONE, who),
+            "project": eng.team[who] % n_projects,
+            "sprint": sprint,
+            "sprint2": np.where(carried, sprint + 1, NONE),
+            "points": points,
+            "issue_type": rng.choice(3, n, p=[0.6, 0.25, 0.15]),
+            "created": created,
+            "resolved": resolved,
+            "updated": updated,
+        }
+    ).sort_values(["created", "who"], kind="stable", ignore_index=True)
     issues["id"] = 10_000 + np.arange(n)
     issues["number"] = issues.groupby("project").cumcount() + 1
     return issues.sort_values(["updated", "id"], ignore_index=True), bounds
@@ -131,15 +140,20 @@ def pull_requests(rng, eng: Workforce, window: Window, n_repos: int):
     reviewer = eng.teammate(rng, who[pr])
     until = np.where(is_open, window.end_s - 1, closed)[pr]
     submitted = uniform_in(rng, created[pr], until)
-    keep = (reviewer != NONE)
+    keep = reviewer != NONE
     keep[keep] &= eng.employed_at(reviewer[keep], submitted[keep])
-    reviews = pd.DataFrame({"pr": pr[keep], "who": reviewer[keep], "submitted": submitted[keep],
-                            "state": rng.choice(4, int(keep.sum()), p=[0.6, 0.13, 0.25, 0.02])})
+    reviews = pd.DataFrame(
+        {
+            "pr": pr[keep],
+            "who": reviewer[keep],
+            "submitted": submitted[keep],
+            "state": rng.choice(4, int(keep.sum()), p=[0.6, 0.13, 0.25, 0.02]),
+        }
+    )
 
     last_review = np.full(n, NONE)
     np.maximum.at(last_review, reviews["pr"].to_numpy(), reviews["submitted"].to_numpy())
-    touched = np.maximum(np.where(is_open, uniform_in(rng, created, np.full(n, window.end_s - 1)), closed),
-                         last_review)
+    touched = np.maximum(np.where(is_open, uniform_in(rng, created, np.full(n, window.end_s - 1)), closed), last_review)
     prs["updated"] = _capped(touched + rng.integers(0, 3600, n), window.end_s)
     prs["number"] = prs.sort_values(["repo", "created"], kind="stable").groupby("repo").cumcount() + 1
     return _order_for_serving(prs, reviews)
@@ -180,15 +194,25 @@ def sonar_history(rng, eng: Workforce, prs: pd.DataFrame, window: Window, n_repo
         return np.clip(np.round(2.3 - 1.1 * quality + shift + rng.normal(0, 0.25, quality.shape)), 1, 5)
 
     values = {
-        "reliability_rating": rating(0.0), "security_rating": rating(-0.3), "sqale_rating": rating(0.2),
+        "reliability_rating": rating(0.0),
+        "security_rating": rating(-0.3),
+        "sqale_rating": rating(0.2),
         "coverage": np.clip(68 + 12 * quality + rng.normal(0, 1.5, quality.shape), 5, 98).round(1),
         "ncloc": np.round(rng.uniform(8_000, 120_000, (n_repos, 1)) * np.exp(0.002 * np.arange(len(weeks)))),
     }
     frames = []
     for m, metric in enumerate(C.SONAR_METRICS):
         v = values[metric]
-        frames.append(pd.DataFrame({"repo": np.repeat(np.arange(n_repos), len(weeks)), "metric": m,
-                                    "date": np.tile(weeks, n_repos), "value": v.ravel()}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "repo": np.repeat(np.arange(n_repos), len(weeks)),
+                    "metric": m,
+                    "date": np.tile(weeks, n_repos),
+                    "value": v.ravel(),
+                }
+            )
+        )
     history = pd.concat(frames, ignore_index=True)
     history.loc[rng.random(len(history)) < C.SONAR_MISSING_VALUE_SHARE, "value"] = np.nan
     return history.sort_values(["repo", "metric", "date"], ignore_index=True)
@@ -207,32 +231,44 @@ def opportunities(rng, sales: Workforce, window: Window) -> pd.DataFrame:
     delay = (C.OPP_CLOSE_MEDIAN_DAYS * DAY * rng.lognormal(0, 0.5, n)).astype(np.int64)
     closing = created + delay
     z = sales.z[new["who"].to_numpy()]
-    new_frame = pd.DataFrame({
-        "who": new["who"].to_numpy(), "type": np.where(rng.random(n) < 0.15, 1, 0), "created": created,
-        "closing": closing, "closed": closing < end,
-        "won": rng.random(n) < _sigmoid(_logit(C.WIN_RATE) + 0.5 * z),
-        "amount": C.NEW_OPP_MEDIAN_AMOUNT * rng.lognormal(0, 0.7, n),
-    })
+    new_frame = pd.DataFrame(
+        {
+            "who": new["who"].to_numpy(),
+            "type": np.where(rng.random(n) < 0.15, 1, 0),
+            "created": created,
+            "closing": closing,
+            "closed": closing < end,
+            "won": rng.random(n) < _sigmoid(_logit(C.WIN_RATE) + 0.5 * z),
+            "amount": C.NEW_OPP_MEDIAN_AMOUNT * rng.lognormal(0, 0.7, n),
+        }
+    )
 
     ren = events(rng, sales.hire, sales.term, months, np.full(len(sales.rows), C.RENEWALS_PER_MONTH))
     m = len(ren)
     due = ren["t"].to_numpy()
     z = sales.z[ren["who"].to_numpy()]
-    renewals = pd.DataFrame({
-        "who": ren["who"].to_numpy(), "type": 2,
-        "created": np.maximum(window.start_s, due - rng.integers(30 * DAY, 90 * DAY, m)),
-        "closing": due, "closed": True,
-        "won": rng.random(m) < _sigmoid(_logit(C.RENEWAL_WIN_RATE) + 0.5 * z),
-        "amount": C.RENEWAL_MEDIAN_AMOUNT * rng.lognormal(0, 0.5, m),
-    })
+    renewals = pd.DataFrame(
+        {
+            "who": ren["who"].to_numpy(),
+            "type": 2,
+            "created": np.maximum(window.start_s, due - rng.integers(30 * DAY, 90 * DAY, m)),
+            "closing": due,
+            "closed": True,
+            "won": rng.random(m) < _sigmoid(_logit(C.RENEWAL_WIN_RATE) + 0.5 * z),
+            "amount": C.RENEWAL_MEDIAN_AMOUNT * rng.lognormal(0, 0.5, m),
+        }
+    )
     opps = pd.concat([new_frame, renewals], ignore_index=True)
     k = len(opps)
     opps["won"] &= opps["closed"]
     opps["amount"] = opps["amount"].round(-2).where(rng.random(k) >= C.NULL_AMOUNT_SHARE)
     opps["close_date"] = np.where(opps["closed"], opps["closing"], np.minimum(opps["closing"], end - DAY))
     opps["stage"] = np.where(opps["closed"], np.where(opps["won"], -1, -2), rng.integers(0, len(OPEN_STAGES), k))
-    modified = np.where(opps["closed"], opps["closing"] + rng.integers(0, 2 * DAY, k),
-                        uniform_in(rng, opps["created"].to_numpy(), np.full(k, end - 1)))
+    modified = np.where(
+        opps["closed"],
+        opps["closing"] + rng.integers(0, 2 * DAY, k),
+        uniform_in(rng, opps["created"].to_numpy(), np.full(k, end - 1)),
+    )
     opps["modified"] = _capped(modified, end)
     opps["account"] = rng.integers(0, max(50, 20 * len(sales.rows)), k)
     opps = opps.sort_values(["created", "who"], kind="stable", ignore_index=True)
@@ -263,8 +299,12 @@ def tickets(rng, support: Workforce, window: Window):
     outcome = rng.random(n)
     answered = is_solved & (outcome < C.SATISFACTION_ANSWERED_SHARE)
     offered = is_solved & ~answered & (outcome < C.SATISFACTION_ANSWERED_SHARE + C.SATISFACTION_OFFERED_SHARE)
-    unoffered = is_solved & ~answered & ~offered & (
-        outcome < C.SATISFACTION_ANSWERED_SHARE + C.SATISFACTION_OFFERED_SHARE + C.SATISFACTION_UNOFFERED_SHARE)
+    unoffered = (
+        is_solved
+        & ~answered
+        & ~offered
+        & (outcome < C.SATISFACTION_ANSWERED_SHARE + C.SATISFACTION_OFFERED_SHARE + C.SATISFACTION_UNOFFERED_SHARE)
+    )
     rated_at = solved + rng.integers(3600, 72 * 3600, n)
     has_rating = (answered | offered | unoffered) & (rated_at < end)
     good = rng.random(n) < _sigmoid(_logit(C.SATISFACTION_GOOD_RATE) + 0.6 * z)
@@ -272,22 +312,32 @@ def tickets(rng, support: Workforce, window: Window):
     score = np.select([answered & good, answered, offered], [0, 1, 2], 3)
 
     status = np.select([closed, is_solved, has_reply & (rng.random(n) < 0.7), has_reply], [4, 3, 1, 2], 0)
-    touched = np.select([closed, is_solved, has_reply], [solved + C.ZENDESK_CLOSE_AFTER_DAYS * DAY, solved,
-                        uniform_in(rng, replied_at, np.full(n, end - 1))], created)
+    touched = np.select(
+        [closed, is_solved, has_reply],
+        [solved + C.ZENDESK_CLOSE_AFTER_DAYS * DAY, solved, uniform_in(rng, replied_at, np.full(n, end - 1))],
+        created,
+    )
     touched = np.where(has_rating, np.maximum(touched, rated_at), touched)
     business = rng.uniform(0.4, 0.9, n)
-    frame = pd.DataFrame({
-        "who": np.where(status == 0, NONE, who), "agent": who, "created": created,
-        "updated": _capped(touched, end), "status": status,
-        "reply_min": np.where(has_reply, np.round(reply), np.nan),
-        "reply_bmin": np.where(has_reply, np.round(reply * business), np.nan),
-        "resolution_min": np.where(is_solved, np.round(resolution), np.nan),
-        "resolution_bmin": np.where(is_solved, np.round(resolution * business), np.nan),
-        "solved": np.where(is_solved, solved, NONE),
-        "requester": 9_000_000_000 + rng.integers(0, max(100, 30 * len(support.rows)), n),
-        "channel": rng.choice(3, n, p=[0.6, 0.3, 0.1]), "subject": rng.integers(0, 1_000, n),
-        "score": score, "rated_at": np.where(has_rating, rated_at, NONE),
-    }).sort_values(["created", "agent"], kind="stable", ignore_index=True)
+    frame = pd.DataFrame(
+        {
+            "who": np.where(status == 0, NONE, who),
+            "agent": who,
+            "created": created,
+            "updated": _capped(touched, end),
+            "status": status,
+            "reply_min": np.where(has_reply, np.round(reply), np.nan),
+            "reply_bmin": np.where(has_reply, np.round(reply * business), np.nan),
+            "resolution_min": np.where(is_solved, np.round(resolution), np.nan),
+            "resolution_bmin": np.where(is_solved, np.round(resolution * business), np.nan),
+            "solved": np.where(is_solved, solved, NONE),
+            "requester": 9_000_000_000 + rng.integers(0, max(100, 30 * len(support.rows)), n),
+            "channel": rng.choice(3, n, p=[0.6, 0.3, 0.1]),
+            "subject": rng.integers(0, 1_000, n),
+            "score": score,
+            "rated_at": np.where(has_rating, rated_at, NONE),
+        }
+    ).sort_values(["created", "agent"], kind="stable", ignore_index=True)
     frame["id"] = 1 + np.arange(n)
     ratings = frame.loc[frame["rated_at"] != NONE, ["id", "agent", "requester", "score", "rated_at"]]
     ratings = ratings.rename(columns={"id": "ticket"}).sort_values(["rated_at", "ticket"], ignore_index=True)
@@ -297,18 +347,23 @@ def tickets(rng, support: Workforce, window: Window):
 
 def incidents(rng, eng: Workforce, window: Window, n_repos: int) -> pd.DataFrame:
     end = window.end_s
-    ev = events(rng, eng.hire, eng.term, window.month_bounds(),
-                C.INCIDENTS_PER_MONTH * np.exp(C.Z_EFFECT["incidents"] * eng.z))
+    ev = events(
+        rng, eng.hire, eng.term, window.month_bounds(), C.INCIDENTS_PER_MONTH * np.exp(C.Z_EFFECT["incidents"] * eng.z)
+    )
     who, created, n = ev["who"].to_numpy(), ev["t"].to_numpy(), len(ev)
     acked = created + rng.integers(60, 900, n)
     resolved = acked + (2 * 3600 * rng.lognormal(0, 0.8, n)).astype(np.int64)
     status = np.select([resolved < end, acked < end], [2, 1], 0)  # resolved, acknowledged, triggered
-    frame = pd.DataFrame({
-        "who": who, "created": created, "status": status,
-        "acked": np.where(status >= 1, acked, NONE),
-        "changed": np.select([status == 2, status == 1], [resolved, acked], created),
-        "service": (eng.team[who] // C.TEAMS_PER_REPO) % n_repos,
-        "urgency": (rng.random(n) < 0.3).astype(int),
-    }).sort_values(["created", "who"], kind="stable", ignore_index=True)
+    frame = pd.DataFrame(
+        {
+            "who": who,
+            "created": created,
+            "status": status,
+            "acked": np.where(status >= 1, acked, NONE),
+            "changed": np.select([status == 2, status == 1], [resolved, acked], created),
+            "service": (eng.team[who] // C.TEAMS_PER_REPO) % n_repos,
+            "urgency": (rng.random(n) < 0.3).astype(int),
+        }
+    ).sort_values(["created", "who"], kind="stable", ignore_index=True)
     frame["number"] = 1 + np.arange(n)
     return frame

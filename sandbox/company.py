@@ -25,8 +25,8 @@ class Company:
     seed: int
     as_of: date
     window_: Window
-    people: pd.DataFrame                     # HRIS attributes + latent truth, one row per employee
-    accounts: dict[str, pd.DataFrame]        # system -> person row, system id, name, email, active
+    people: pd.DataFrame  # HRIS attributes + latent truth, one row per employee
+    accounts: dict[str, pd.DataFrame]  # system -> person row, system id, name, email, active
     jira_projects: list[str]
     github_repos: list[str]
     sprint_bounds: np.ndarray
@@ -68,8 +68,9 @@ class Company:
     def write_ground_truth(self, path) -> None:
         truth = self.people[["employee_id", "true_performance", "true_band", "leniency", "rater_noise"]]
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-        truth.rename(columns={"rater_noise": "noise"}).to_csv(path, index=False, float_format="%.4f",
-                                                             lineterminator="\n")
+        truth.rename(columns={"rater_noise": "noise"}).to_csv(
+            path, index=False, float_format="%.4f", lineterminator="\n"
+        )
 
 
 def sonar_key(repo: str) -> str:
@@ -96,12 +97,23 @@ def generate_company(seed: int = 42, employees: int = 500, as_of: date = date(20
     incidents = activity.incidents(rng, eng, window, n_repos)
     incidents["pd_id"] = unique_codes(rng, len(incidents), BASE36, 6, prefix="Q")
     return Company(
-        seed=seed, as_of=as_of, window_=window, people=people, accounts=accounts,
+        seed=seed,
+        as_of=as_of,
+        window_=window,
+        people=people,
+        accounts=accounts,
         jira_projects=_names(C.JIRA_PROJECT_KEYS, n_projects, "PRJ"),
         github_repos=[f"{C.GITHUB_ORG}/{r}" for r in _names(C.REPO_NAMES, n_repos, "service-")],
         sprint_bounds=sprint_bounds,
-        tables={"jira_issues": issues, "pull_requests": prs, "reviews": reviews, "sonar": sonar,
-                "opportunities": opps, "tickets": tickets, "satisfaction_ratings": ratings,
-                "incidents": incidents},
+        tables={
+            "jira_issues": issues,
+            "pull_requests": prs,
+            "reviews": reviews,
+            "sonar": sonar,
+            "opportunities": opps,
+            "tickets": tickets,
+            "satisfaction_ratings": ratings,
+            "incidents": incidents,
+        },
         workforces={"Engineering": eng, "Sales": sales, "Support": support},
     )

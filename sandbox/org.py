@@ -11,8 +11,11 @@ from .timeline import DAY, Window
 
 FAR_FUTURE = 2**40  # "not terminated" in epoch seconds
 ACCOUNT_SYSTEMS = {  # system -> departments that hold an account in it
-    "jira": ("Engineering",), "github": ("Engineering",), "pagerduty": ("Engineering",),
-    "salesforce": ("Sales",), "zendesk": ("Support",),
+    "jira": ("Engineering",),
+    "github": ("Engineering",),
+    "pagerduty": ("Engineering",),
+    "salesforce": ("Sales",),
+    "zendesk": ("Support",),
 }
 
 
@@ -82,11 +85,10 @@ def _names(rng, n: int) -> pd.DataFrame:
     either = np.where(rng.random(n) < 0.5, female, male)
     first = np.where(gender == "Female", female, np.where(gender == "Male", male, either))
     last = rng.choice(C.LAST_NAMES, n)
-    handle = pd.Series([f"{f}.{l}".lower() for f, l in zip(first, last)])
+    handle = pd.Series([f"{given}.{family}".lower() for given, family in zip(first, last)])
     nth = handle.groupby(handle).cumcount()
     handle = handle.where(nth == 0, handle + (nth + 1).astype(str))
-    return pd.DataFrame({"first_name": first, "last_name": last, "gender": gender,
-                         "email_handle": handle.to_numpy()})
+    return pd.DataFrame({"first_name": first, "last_name": last, "gender": gender, "email_handle": handle.to_numpy()})
 
 
 def _dates(rng, org: pd.DataFrame, window: Window) -> tuple[np.ndarray, np.ndarray]:
@@ -104,8 +106,7 @@ def _dates(rng, org: pd.DataFrame, window: Window) -> tuple[np.ndarray, np.ndarr
 
     term = np.full(n, FAR_FUTURE, dtype=np.int64)
     candidates = np.flatnonzero(is_ic & (hire < we - 60 * DAY))
-    leavers = rng.choice(candidates, min(len(candidates), round(C.TERMINATED_IN_WINDOW_SHARE * n)),
-                         replace=False)
+    leavers = rng.choice(candidates, min(len(candidates), round(C.TERMINATED_IN_WINDOW_SHARE * n)), replace=False)
     earliest = np.maximum(ws, hire[leavers] + 30 * DAY)
     term[leavers] = earliest + (rng.random(len(leavers)) * (we - DAY - earliest)).astype(np.int64)
     term[leavers] -= term[leavers] % DAY
@@ -160,10 +161,28 @@ def build_people(rng, n: int, window: Window) -> pd.DataFrame:
     return org
 
 
-HRIS_COLUMNS = ["employee_id", "first_name", "last_name", "display_name", "work_email", "gender",
-                "department", "job_title", "level", "level_group", "manager_id", "hire_date",
-                "termination_date", "status", "regrettable", "salary", "pay_range_min",
-                "pay_range_midpoint", "pay_range_max", "location"]
+HRIS_COLUMNS = [
+    "employee_id",
+    "first_name",
+    "last_name",
+    "display_name",
+    "work_email",
+    "gender",
+    "department",
+    "job_title",
+    "level",
+    "level_group",
+    "manager_id",
+    "hire_date",
+    "termination_date",
+    "status",
+    "regrettable",
+    "salary",
+    "pay_range_min",
+    "pay_range_midpoint",
+    "pay_range_max",
+    "location",
+]
 
 
 def _mismatched_emails(rng, people: pd.DataFrame) -> np.ndarray:
@@ -182,8 +201,14 @@ def build_accounts(rng, people: pd.DataFrame) -> dict[str, pd.DataFrame]:
         email = members["work_email"].to_numpy().copy()
         mismatch = rng.random(k) < C.EMAIL_MISMATCH_SHARE
         email[mismatch] = _mismatched_emails(rng, members)[mismatch]
-        frame = pd.DataFrame({"person": idx, "name": members["display_name"].to_numpy(), "email": email,
-                              "active": members["status"].eq("Active").to_numpy()})
+        frame = pd.DataFrame(
+            {
+                "person": idx,
+                "name": members["display_name"].to_numpy(),
+                "email": email,
+                "active": members["status"].eq("Active").to_numpy(),
+            }
+        )
         if system == "jira":
             frame["account_id"] = unique_codes(rng, k, HEX, 24)
             frame.loc[rng.random(k) < C.JIRA_HIDDEN_EMAIL_SHARE, "email"] = None

@@ -8,11 +8,20 @@ import pandas as pd
 from . import config as C
 from .timeline import DAY, Window, epoch
 
-COMMENTS = ("Consistently delivers on commitments.", "Could share context earlier with the team.",
-            "Great partner in cross-team work.", "Needs to grow in prioritisation.",
-            "Clear communicator, \"no surprises\".", "Raises the bar, e.g. reviews, docs, and mentoring.")
-APPEAL_REASONS = ("Rating does not reflect the projects delivered.", "Missing context on a team change.",
-                  "Peer feedback came from people I did not work with.", "")
+COMMENTS = (
+    "Consistently delivers on commitments.",
+    "Could share context earlier with the team.",
+    "Great partner in cross-team work.",
+    "Needs to grow in prioritisation.",
+    'Clear communicator, "no surprises".',
+    "Raises the bar, e.g. reviews, docs, and mentoring.",
+)
+APPEAL_REASONS = (
+    "Rating does not reflect the projects delivered.",
+    "Missing context on a team change.",
+    "Peer feedback came from people I did not work with.",
+    "",
+)
 
 
 def review_cycles(window: Window) -> list[tuple[str, int]]:
@@ -64,8 +73,16 @@ def review_exports(rng, people: pd.DataFrame, window: Window) -> dict[str, pd.Da
     mgr = people["manager_idx"].to_numpy()
     leniency = np.nan_to_num(people["leniency"].to_numpy())
     noise = np.nan_to_num(people["rater_noise"].to_numpy())
-    out = {k: [] for k in ("manager_ratings.csv", "competency_ratings.csv", "review_completions.csv",
-                           "appeals.csv", "process_survey.csv")}
+    out = {
+        k: []
+        for k in (
+            "manager_ratings.csv",
+            "competency_ratings.csv",
+            "review_completions.csv",
+            "appeals.csv",
+            "process_survey.csv",
+        )
+    }
     end = window.end_s
     for cycle, q_end in review_cycles(window):
         employed = (people["hire_s"].to_numpy() <= q_end - 30 * DAY) & (people["term_s"].to_numpy() >= q_end)
@@ -74,13 +91,24 @@ def review_exports(rng, people: pd.DataFrame, window: Window) -> dict[str, pd.Da
         at_end = np.full(len(rated), q_end)
         submitted, ok = _after(rng, at_end, 3, 25, end)
         score = z[rated] + leniency[boss] + noise[boss] * rng.standard_normal(len(rated))
-        ratings = pd.DataFrame({"cycle": cycle, "employee_id": ids[rated], "manager_id": ids[boss],
-                                "rating": _band(score), "submitted_at": _iso(submitted)})[ok]
+        ratings = pd.DataFrame(
+            {
+                "cycle": cycle,
+                "employee_id": ids[rated],
+                "manager_id": ids[boss],
+                "rating": _band(score),
+                "submitted_at": _iso(submitted),
+            }
+        )[ok]
         out["manager_ratings.csv"].append(ratings)
 
         peer1, peer2 = _peers(rng, boss)
-        raters = [("self", np.arange(len(rated)), 0.4), ("manager", None, 0.0),
-                  ("peer", peer1, 0.0), ("peer", peer2, 0.0)]
+        raters = [
+            ("self", np.arange(len(rated)), 0.4),
+            ("manager", None, 0.0),
+            ("peer", peer1, 0.0),
+            ("peer", peer2, 0.0),
+        ]
         for rater_type, pos, bias in raters:
             rater = boss if pos is None else np.where(pos >= 0, rated[np.maximum(pos, 0)], -1)
             for competency in C.COMPETENCIES_ALL + ("technical_expertise", "customer_focus", "leadership"):
@@ -89,48 +117,80 @@ def review_exports(rng, people: pd.DataFrame, window: Window) -> dict[str, pd.Da
                     applies &= people["level_group"].to_numpy()[rated] != "IC"
                 elif competency not in C.COMPETENCIES_ALL:
                     dept = people["department"].to_numpy()[rated]
-                    applies &= np.isin(dept, [d for d, cs in C.COMPETENCIES_BY_DEPARTMENT.items()
-                                              if competency in cs])
+                    applies &= np.isin(dept, [d for d, cs in C.COMPETENCIES_BY_DEPARTMENT.items() if competency in cs])
                 k = len(rated)
                 lean = 0.5 * leniency[boss] if rater_type == "manager" else 0.0
                 level = np.clip(np.round(3 + 0.8 * z[rated] + bias + lean + 0.6 * rng.standard_normal(k)), 1, 5)
                 comment = np.where(rng.random(k) < 0.15, rng.choice(COMMENTS, k), "")
-                out["competency_ratings.csv"].append(pd.DataFrame({
-                    "cycle": cycle, "employee_id": ids[rated], "rater_id": ids[np.maximum(rater, 0)],
-                    "rater_type": rater_type, "competency": competency, "level": level.astype(int),
-                    "comment": comment})[applies])
+                out["competency_ratings.csv"].append(
+                    pd.DataFrame(
+                        {
+                            "cycle": cycle,
+                            "employee_id": ids[rated],
+                            "rater_id": ids[np.maximum(rater, 0)],
+                            "rater_type": rater_type,
+                            "competency": competency,
+                            "level": level.astype(int),
+                            "comment": comment,
+                        }
+                    )[applies]
+                )
 
         started, ok = _after(rng, at_end, 1, 10, end)
         finished, done = _after(rng, started, 1, 14, end)
         done &= rng.random(len(rated)) >= C.UNFINISHED_REVIEW_SHARE
         # Its own generator, so adding the column left every other export of a seed unchanged.
         minutes_rng = np.random.default_rng([q_end, len(rated)])
-        minutes = np.round(C.REVIEW_MINUTES_MEDIAN * np.exp(C.REVIEW_MINUTES_SPREAD
-                                                           * minutes_rng.standard_normal(len(rated))))
-        out["review_completions.csv"].append(pd.DataFrame({
-            "cycle": cycle, "employee_id": ids[rated], "reviewer_id": ids[boss],
-            "started_at": _iso(started), "finished_at": np.where(done, _iso(finished), ""),
-            "active_minutes": np.where(done, minutes.astype(int).astype(str), "")})[ok])
+        minutes = np.round(
+            C.REVIEW_MINUTES_MEDIAN * np.exp(C.REVIEW_MINUTES_SPREAD * minutes_rng.standard_normal(len(rated)))
+        )
+        out["review_completions.csv"].append(
+            pd.DataFrame(
+                {
+                    "cycle": cycle,
+                    "employee_id": ids[rated],
+                    "reviewer_id": ids[boss],
+                    "started_at": _iso(started),
+                    "finished_at": np.where(done, _iso(finished), ""),
+                    "active_minutes": np.where(done, minutes.astype(int).astype(str), ""),
+                }
+            )[ok]
+        )
 
         appeal_p = ratings["rating"].map(C.APPEAL_RATE).to_numpy()
         appeals = rng.random(len(ratings)) < appeal_p
         appealing = ratings[appeals]
         filed, ok = _after(rng, submitted[ok][appeals], 1, 14, end)
         k = len(appealing)
-        status = np.where(filed > end - 30 * DAY, "open",
-                          rng.choice(["upheld", "overturned", "withdrawn"], k, p=[0.5, 0.2, 0.3]))
-        out["appeals.csv"].append(pd.DataFrame({
-            "cycle": cycle, "appeal_id": [f"APL-{cycle}-{i + 1:04d}" for i in range(k)],
-            "employee_id": appealing["employee_id"].to_numpy(), "filed_at": _iso(filed),
-            "status": status, "reason": rng.choice(APPEAL_REASONS, k)})[ok])
+        status = np.where(
+            filed > end - 30 * DAY, "open", rng.choice(["upheld", "overturned", "withdrawn"], k, p=[0.5, 0.2, 0.3])
+        )
+        out["appeals.csv"].append(
+            pd.DataFrame(
+                {
+                    "cycle": cycle,
+                    "appeal_id": [f"APL-{cycle}-{i + 1:04d}" for i in range(k)],
+                    "employee_id": appealing["employee_id"].to_numpy(),
+                    "filed_at": _iso(filed),
+                    "status": status,
+                    "reason": rng.choice(APPEAL_REASONS, k),
+                }
+            )[ok]
+        )
 
         surveyed = np.flatnonzero(employed)
         answered, ok = _after(rng, np.full(len(surveyed), q_end), 5, 28, end)
         keep = ok & (rng.random(len(surveyed)) < C.SURVEY_RESPONSE_RATE)
         surveyed, answered = surveyed[keep], answered[keep]
-        out["process_survey.csv"].append(pd.DataFrame({
-            "cycle": cycle, "response_id": [f"SRV-{cycle}-{i + 1:05d}" for i in range(len(surveyed))],
-            "employee_id": ids[surveyed],
-            "score": rng.choice(11, len(surveyed), p=np.array([1, 1, 1, 2, 3, 5, 8, 14, 20, 25, 20]) / 100),
-            "submitted_at": _iso(answered)}))
+        out["process_survey.csv"].append(
+            pd.DataFrame(
+                {
+                    "cycle": cycle,
+                    "response_id": [f"SRV-{cycle}-{i + 1:05d}" for i in range(len(surveyed))],
+                    "employee_id": ids[surveyed],
+                    "score": rng.choice(11, len(surveyed), p=np.array([1, 1, 1, 2, 3, 5, 8, 14, 20, 25, 20]) / 100),
+                    "submitted_at": _iso(answered),
+                }
+            )
+        )
     return {name: pd.concat(frames, ignore_index=True) for name, frames in out.items()}

@@ -1,12 +1,12 @@
 """`SandboxServer`: every vendor API of a `Company` over HTTP on 127.0.0.1, in a daemon thread."""
 
 import json
-from pathlib import Path
 import socket
 import threading
 import time
 from collections import Counter, defaultdict
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 from .company import Company
@@ -112,8 +112,9 @@ class SandboxServer:
         if path == "/_sandbox/faults" and method == "POST":
             try:
                 spec = json.loads(body or b"{}")
-                self.faults.add(spec["source"], spec["kind"], spec.get("times", 1), spec.get("after", 0),
-                                spec.get("seconds", 5))
+                self.faults.add(
+                    spec["source"], spec["kind"], spec.get("times", 1), spec.get("after", 0), spec.get("seconds", 5)
+                )
             except (ValueError, KeyError, TypeError) as exc:
                 return Response(400, {"error": str(exc)})
             return Response(201, {"ok": True})
@@ -150,8 +151,14 @@ def _handler_for(server: SandboxServer):
                 return self._send(server.control(self.command, parts.path, body))
             if source not in server.apis:
                 return self._send(Response(404, {"message": f"unknown source {source!r}"}))
-            request = Request(self.command, "/" + rest, dict(parse_qsl(parts.query, keep_blank_values=True)),
-                              self.headers, body, f"http://{self.headers.get('Host') or '127.0.0.1'}")
+            request = Request(
+                self.command,
+                "/" + rest,
+                dict(parse_qsl(parts.query, keep_blank_values=True)),
+                self.headers,
+                body,
+                f"http://{self.headers.get('Host') or '127.0.0.1'}",
+            )
             response, fault, delay = server.respond(source, request)
             if delay:
                 time.sleep(delay)

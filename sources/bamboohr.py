@@ -83,6 +83,10 @@ def source(settings: Settings | None, window: Window | None = None, policy: Http
     fields = settings.custom_fields if settings else DEFAULT_CUSTOM_FIELDS
     return [
         dlt.resource(
-            _employees, name="bamboohr_employees", primary_key="id", write_disposition="replace", columns=PAYLOAD_COLUMNS
+            _employees,
+            name="bamboohr_employees",
+            primary_key="id",
+            write_disposition="replace",
+            columns=PAYLOAD_COLUMNS,
         )(conn, fields)
     ]

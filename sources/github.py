@@ -105,9 +105,7 @@ def _pull_requests(conn: Connection, repos: list[str], window: Window) -> Iterat
         for page in pages:
             updated = [(parse_timestamp(pr["updatedAt"]), pr) for pr in page]
             rows = [
-                ((f"{repo}#{pr['number']}",), {**pr, "repository": repo})
-                for at, pr in updated
-                if window.contains(at)
+                ((f"{repo}#{pr['number']}",), {**pr, "repository": repo}) for at, pr in updated if window.contains(at)
             ]
             yield raw_table(["id"], rows, window, loaded_at)
             # Newest first: once a page reaches back past the window, older pages are not needed.

@@ -20,8 +20,8 @@ from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import BasePaginator
 from dlt.sources.helpers.rest_client.redaction import sanitize_url
 from requests import HTTPError, RequestException, Response
-from requests.exceptions import ChunkedEncodingError, ConnectionError, Timeout
 from requests.auth import AuthBase
+from requests.exceptions import ChunkedEncodingError, ConnectionError, Timeout
 
 
 class SourceError(RuntimeError):
@@ -37,11 +37,7 @@ class SourceError(RuntimeError):
 
 
 def _is_primary_rate_limit(response: Response | None, _exc: BaseException | None) -> bool:
-    return (
-        response is not None
-        and response.status_code == 403
-        and response.headers.get("x-ratelimit-remaining") == "0"
-    )
+    return response is not None and response.status_code == 403 and response.headers.get("x-ratelimit-remaining") == "0"
 
 
 def _reset_as_retry_after(response: Response, *_args: Any, **_kwargs: Any) -> Response:
@@ -139,8 +135,7 @@ class Connection:
                 return
             except (RequestException, ValueError, SourceError) as exc:
                 raise SourceError(
-                    f"{self.source}: page {page} of {sanitize_url(last['url'])} failed: "
-                    f"{_reason(exc)}",
+                    f"{self.source}: page {page} of {sanitize_url(last['url'])} failed: {_reason(exc)}",
                     retryable=_is_transient(exc),
                 ) from exc
             yield data
@@ -163,4 +158,3 @@ def _reason(exc: BaseException) -> str:
     if isinstance(exc, orjson.JSONDecodeError):
         return f"malformed JSON ({exc})"
     return str(exc).split("\n")[0]
-

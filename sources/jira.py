@@ -83,9 +83,7 @@ def _issues(conn: Connection, window: Window) -> Iterator[Any]:
 
 def _users(conn: Connection, window: Window) -> Iterator[Any]:
     """Jira user accounts (emailAddress is missing where users hide it)."""
-    paginator = OffsetPaginator(
-        limit=PAGE_SIZE, offset_param="startAt", limit_param="maxResults", total_path=None
-    )
+    paginator = OffsetPaginator(limit=PAGE_SIZE, offset_param="startAt", limit_param="maxResults", total_path=None)
     loaded_at = utc_now()
     for page in conn.pages("rest/api/3/users/search", paginator=paginator, data_selector="$"):
         yield raw_table(["account_id"], [((u["accountId"],), u) for u in page], window, loaded_at)

@@ -39,9 +39,7 @@ class Window:
         while True:
             current = cuts[-1]
             following = current.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
-            following = following.replace(
-                year=following.year + following.month // 12, month=following.month % 12 + 1
-            )
+            following = following.replace(year=following.year + following.month // 12, month=following.month % 12 + 1)
             if following >= self.end:
                 break
             cuts.append(following)

@@ -14,7 +14,16 @@ from typing import Annotated, Any, ClassVar, Literal
 
 import dlt
 import pyarrow as pa
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, NonNegativeInt, TypeAdapter, ValidationError, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
 from .records import Window, utc_now
 from .settings import SourceSettings

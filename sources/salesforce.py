@@ -15,8 +15,7 @@ from .records import MERGED, Window, raw_table, utc_now
 from .settings import ApiSettings
 
 OPPORTUNITY_FIELDS = (
-    "Id, Name, AccountId, Amount, StageName, IsWon, IsClosed, CloseDate, OwnerId, "
-    "CreatedDate, LastModifiedDate, Type"
+    "Id, Name, AccountId, Amount, StageName, IsWon, IsClosed, CloseDate, OwnerId, CreatedDate, LastModifiedDate, Type"
 )
 
 
@@ -74,6 +73,8 @@ def source(settings: Settings | None, window: Window | None, policy: HttpPolicy 
     conn = settings.connection(policy) if settings else None
     version = settings.api_version if settings else ""
     return [
-        dlt.resource(_opportunities, name="salesforce_opportunities", primary_key="id", **MERGED)(conn, version, window),
+        dlt.resource(_opportunities, name="salesforce_opportunities", primary_key="id", **MERGED)(
+            conn, version, window
+        ),
         dlt.resource(_users, name="salesforce_users", primary_key="id", **MERGED)(conn, version, window),
     ]

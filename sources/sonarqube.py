@@ -65,10 +65,15 @@ def _measures(conn: Connection, projects: list[str], window: Window) -> Iterator
             "to": last_second.strftime("%Y-%m-%dT%H:%M:%S+0000"),
             "ps": PAGE_SIZE,
         }
-        pages = conn.pages("api/measures/search_history", params=params, paginator=HistoryPaginator(), data_selector="measures")
+        pages = conn.pages(
+            "api/measures/search_history", params=params, paginator=HistoryPaginator(), data_selector="measures"
+        )
         for page in pages:
             rows = [
-                ((project, measure["metric"], point["date"]), {"component": project, "metric": measure["metric"], **point})
+                (
+                    (project, measure["metric"], point["date"]),
+                    {"component": project, "metric": measure["metric"], **point},
+                )
                 for measure in page
                 for point in measure["history"]
             ]

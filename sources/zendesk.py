@@ -66,11 +66,7 @@ def _tickets(conn: Connection, window: Window) -> Iterator[Any]:
     for page in pages:
         metrics = {m["ticket_id"]: m for m in page.response.json().get("metric_sets") or []}
         tickets = [(parse_timestamp(t["updated_at"]), t) for t in page]
-        rows = [
-            ((t["id"],), {**t, "metric_set": metrics.get(t["id"])})
-            for at, t in tickets
-            if window.contains(at)
-        ]
+        rows = [((t["id"],), {**t, "metric_set": metrics.get(t["id"])}) for at, t in tickets if window.contains(at)]
         yield raw_table(["id"], rows, window, loaded_at)
         # The export runs up to now in updated_at order: stop at the window's end.
         if tickets and tickets[-1][0] >= window.end:
@@ -106,6 +102,8 @@ def source(settings: Settings | None, window: Window | None, policy: HttpPolicy 
     conn = settings.connection(policy) if settings else None
     return [
         dlt.resource(_tickets, name="zendesk_tickets", primary_key="id", **MERGED)(conn, window),
-        dlt.resource(_satisfaction_ratings, name="zendesk_satisfaction_ratings", primary_key="id", **MERGED)(conn, window),
+        dlt.resource(_satisfaction_ratings, name="zendesk_satisfaction_ratings", primary_key="id", **MERGED)(
+            conn, window
+        ),
         dlt.resource(_agents, name="zendesk_agents", primary_key="id", **MERGED)(conn, window),
     ]

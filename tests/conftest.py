@@ -93,6 +93,10 @@ def analysed(built):
 
     warehouse, dbt_result = built
     assert dbt_result.success
-    result = dg.materialize(analytics_assets, resources={"warehouse": warehouse},
-                            instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    result = dg.materialize(
+        analytics_assets,
+        resources={"warehouse": warehouse},
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
     return warehouse, result

@@ -15,55 +15,95 @@ from .suggestions import calibration_score, suggest_ratings
 
 FAIRNESS_ATTRIBUTES = ("gender",)
 CALIBRATION_GROUP = ("department", "level_group")
-CYCLE_TABLES = ("calibrated_ratings", "calibration_by_manager", "calibration_by_group", "calibration_outliers",
-                "calibration_fairness", "calibration_summary", "rating_audit")
+CYCLE_TABLES = (
+    "calibrated_ratings",
+    "calibration_by_manager",
+    "calibration_by_group",
+    "calibration_outliers",
+    "calibration_fairness",
+    "calibration_summary",
+    "rating_audit",
+)
 
 
-def calibrate_cycle(ratings: pd.DataFrame, metric_scores: pd.DataFrame, target: pd.DataFrame,
-                    params: Mapping[str, float], proposed_at: datetime) -> dict[str, pd.DataFrame]:
+def calibrate_cycle(
+    ratings: pd.DataFrame,
+    metric_scores: pd.DataFrame,
+    target: pd.DataFrame,
+    params: Mapping[str, float],
+    proposed_at: datetime,
+) -> dict[str, pd.DataFrame]:
     """Every calibration output (``CYCLE_TABLES``) for one review cycle's ratings.
 
     ``params`` are the calibration_parameters seed: judgement_weight, leniency_shrinkage,
     min_band_gap, evidence_metrics, top_rank, min_impact_ratio.
     """
     cycle = ratings["cycle"].iloc[0]
-    ratings = ratings.assign(calibration_score=calibration_score(
-        ratings, target, params["judgement_weight"], params["leniency_shrinkage"]))
+    ratings = ratings.assign(
+        calibration_score=calibration_score(ratings, target, params["judgement_weight"], params["leniency_shrinkage"])
+    )
     calibrated = suggest_ratings(ratings, target, group_by=CALIBRATION_GROUP, score_column="calibration_score")
-    outliers = rating_outliers(calibrated, metric_scores, min_band_gap=int(params["min_band_gap"]),
-                               max_metrics=int(params["evidence_metrics"]))
+    outliers = rating_outliers(
+        calibrated, metric_scores, min_band_gap=int(params["min_band_gap"]), max_metrics=int(params["evidence_metrics"])
+    )
     attributes = [a for a in FAIRNESS_ATTRIBUTES if a in ratings.columns]
-    fairness = pd.concat([
-        fairness_report(calibrated, attributes, rank_column=f"{stage}_rank", top_rank=int(params["top_rank"]),
-                        min_impact_ratio=params["min_impact_ratio"]).assign(ratings=label)
-        for stage, label in (("submitted", "submitted"), ("suggested", "calibrated"))], ignore_index=True)
-    summary = pd.DataFrame([{
-        "rated": int(calibrated["submitted_rank"].notna().sum()),
-        "changes": int(calibrated["is_changed"].sum()),
-        "outliers": len(outliers),
-        "inflation_before": rating_inflation(calibrated["submitted_rank"], target),
-        "inflation_after": rating_inflation(calibrated["suggested_rank"], target),
-        "variance_before": calibration_variance(calibrated, "submitted_rank"),
-        "variance_after": calibration_variance(calibrated, "suggested_rank"),
-        "adverse_impact_before": int(fairness.query("ratings == 'submitted'")["adverse_impact"].sum()),
-        "adverse_impact_after": int(fairness.query("ratings == 'calibrated'")["adverse_impact"].sum()),
-    }])
-    tables = {"calibrated_ratings": calibrated,
-              "calibration_by_manager": calibration_report(calibrated, target, by=["manager_id"]),
-              "calibration_by_group": calibration_report(calibrated, target, by=list(CALIBRATION_GROUP)),
-              "calibration_outliers": outliers, "calibration_fairness": fairness, "calibration_summary": summary}
-    tables = {name: frame.assign(cycle=cycle)[["cycle", *frame.columns.drop("cycle", errors="ignore")]]
-              for name, frame in tables.items()}
+    fairness = pd.concat(
+        [
+            fairness_report(
+                calibrated,
+                attributes,
+                rank_column=f"{stage}_rank",
+                top_rank=int(params["top_rank"]),
+                min_impact_ratio=params["min_impact_ratio"],
+            ).assign(ratings=label)
+            for stage, label in (("submitted", "submitted"), ("suggested", "calibrated"))
+        ],
+        ignore_index=True,
+    )
+    summary = pd.DataFrame(
+        [
+            {
+                "rated": int(calibrated["submitted_rank"].notna().sum()),
+                "changes": int(calibrated["is_changed"].sum()),
+                "outliers": len(outliers),
+                "inflation_before": rating_inflation(calibrated["submitted_rank"], target),
+                "inflation_after": rating_inflation(calibrated["suggested_rank"], target),
+                "variance_before": calibration_variance(calibrated, "submitted_rank"),
+                "variance_after": calibration_variance(calibrated, "suggested_rank"),
+                "adverse_impact_before": int(fairness.query("ratings == 'submitted'")["adverse_impact"].sum()),
+                "adverse_impact_after": int(fairness.query("ratings == 'calibrated'")["adverse_impact"].sum()),
+            }
+        ]
+    )
+    tables = {
+        "calibrated_ratings": calibrated,
+        "calibration_by_manager": calibration_report(calibrated, target, by=["manager_id"]),
+        "calibration_by_group": calibration_report(calibrated, target, by=list(CALIBRATION_GROUP)),
+        "calibration_outliers": outliers,
+        "calibration_fairness": fairness,
+        "calibration_summary": summary,
+    }
+    tables = {
+        name: frame.assign(cycle=cycle)[["cycle", *frame.columns.drop("cycle", errors="ignore")]]
+        for name, frame in tables.items()
+    }
     tables["rating_audit"] = audit_rows(calibrated, cycle, proposed_at, score_column="calibration_score")
     return tables
 
 
-def calibrate_cycles(ratings: pd.DataFrame, metric_scores: pd.DataFrame, target: pd.DataFrame,
-                     params: Mapping[str, float], proposed_at: datetime) -> dict[str, pd.DataFrame]:
+def calibrate_cycles(
+    ratings: pd.DataFrame,
+    metric_scores: pd.DataFrame,
+    target: pd.DataFrame,
+    params: Mapping[str, float],
+    proposed_at: datetime,
+) -> dict[str, pd.DataFrame]:
     """``calibrate_cycle`` for every cycle in ``ratings``, each table concatenated over the cycles.
 
     ``metric_scores`` carries a ``cycle`` column: each cycle's outliers are evidenced from its own quarter.
     """
-    cycles = [calibrate_cycle(group, metric_scores[metric_scores["cycle"] == cycle], target, params, proposed_at)
-              for cycle, group in ratings.groupby("cycle", sort=True)]
+    cycles = [
+        calibrate_cycle(group, metric_scores[metric_scores["cycle"] == cycle], target, params, proposed_at)
+        for cycle, group in ratings.groupby("cycle", sort=True)
+    ]
     return {name: pd.concat([c[name] for c in cycles], ignore_index=True) for name in CYCLE_TABLES}

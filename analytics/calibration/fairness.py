@@ -41,9 +41,7 @@ def fairness_report(
     tables = []
     for attribute in (a for a in attributes if a in calibrated.columns):
         valued = rated[attribute].notna()
-        counts = is_top[valued].groupby(rated.loc[valued, attribute], observed=True, sort=True).agg(
-            ["size", "sum"]
-        )
+        counts = is_top[valued].groupby(rated.loc[valued, attribute], observed=True, sort=True).agg(["size", "sum"])
         if counts.empty:
             continue
         table = pd.DataFrame(

@@ -13,9 +13,7 @@ def _format_value(value: float) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def _evidence_by_employee(
-    metric_scores: pd.DataFrame, employees: pd.Series, max_metrics: int | None
-) -> pd.Series:
+def _evidence_by_employee(metric_scores: pd.DataFrame, employees: pd.Series, max_metrics: int | None) -> pd.Series:
     """'Metric 42/100 (118,000 USD per month); ...' per employee, lowest metric scores first."""
     require_columns(
         metric_scores, ("employee_id", "metric_name", "metric_score", "metric_value", "unit"), "metric_scores"
@@ -45,9 +43,11 @@ def _evidence_by_employee(
         + detail.fillna("")
     )
     # One column per position (lowest score first), joined column by column: no Python loop per employee.
-    by_position = per_metric[["employee_id"]].assign(
-        position=per_metric.groupby("employee_id").cumcount(), line=line
-    ).pivot(index="employee_id", columns="position", values="line")
+    by_position = (
+        per_metric[["employee_id"]]
+        .assign(position=per_metric.groupby("employee_id").cumcount(), line=line)
+        .pivot(index="employee_id", columns="position", values="line")
+    )
     evidence = pd.Series("", index=by_position.index, dtype="str")
     for position in by_position.columns:
         separator = "" if position == 0 else "; "

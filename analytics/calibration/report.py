@@ -67,9 +67,7 @@ def calibration_report(
     sums = ["team_size", "rated_count", "suggested_count", *[c for c in columns if "_n_" in c]]
     means = ["submitted_mean", "suggested_mean", "leniency"]
     grouped = pd.DataFrame(columns).assign(**{c: calibrated[c] for c in by}).groupby(by, dropna=False)
-    summary = pd.concat([grouped[sums].sum(), grouped[means].mean()], axis=1).astype(
-        {c: float for c in means}
-    )
+    summary = pd.concat([grouped[sums].sum(), grouped[means].mean()], axis=1).astype(dict.fromkeys(means, float))
 
     report = summary[["team_size", "rated_count"]].copy()
     report["inflation_before"] = _inflation_pct(summary["submitted_mean"], bands)

@@ -10,10 +10,10 @@ import pandas as pd
 from analytics.prediction.config import AttritionConfig
 from analytics.prediction.early_signal import EarlySignal, _signal
 from analytics.prediction.features import (
-    _Feature,
     _category_features,
     _constant,
     _empty_rows,
+    _Feature,
     _first_last,
     _format,
     _level_text,
@@ -59,9 +59,7 @@ def _compa_text(cuts: tuple[float, float]) -> Callable[[pd.DataFrame], pd.Series
     return render
 
 
-def _attrition_features(
-    one_hot: pd.DataFrame, config: AttritionConfig, bands: pd.DataFrame | None
-) -> list[_Feature]:
+def _attrition_features(one_hot: pd.DataFrame, config: AttritionConfig, bands: pd.DataFrame | None) -> list[_Feature]:
     latest = _level_text("latest performance score", "latest_performance_score", "{:.1f}")
     change = _trend("performance score", "performance_score_change", f"over {config.change_months} months")
     return [
@@ -93,7 +91,12 @@ def _ratings_known(ratings: pd.DataFrame, people: pd.DataFrame, first: int, end:
 
 
 def _attrition_rows(
-    scores: np.ndarray, rating: np.ndarray, people: pd.DataFrame, one_hot: pd.DataFrame, first: int, end: int,
+    scores: np.ndarray,
+    rating: np.ndarray,
+    people: pd.DataFrame,
+    one_hot: pd.DataFrame,
+    first: int,
+    end: int,
     config: AttritionConfig,
 ) -> pd.DataFrame:
     """One row per snapshot (month boundary after the first month) and person active then with a score."""

@@ -17,8 +17,10 @@ class _SignalConfig(BaseModel):
     categorical_features: tuple[str, ...] = ("level_group", "role")
     n_drivers: int = Field(3, ge=1)
     max_train_rows: int = Field(
-        20_000, ge=100, description="rows a model is fitted on at most (a seeded sample beyond): a logistic "
-        "regression on a few dozen features gains nothing from more, and its fitting time grows with rows"
+        20_000,
+        ge=100,
+        description="rows a model is fitted on at most (a seeded sample beyond): a logistic "
+        "regression on a few dozen features gains nothing from more, and its fitting time grows with rows",
     )
 
     @model_validator(mode="after")

@@ -14,8 +14,20 @@ from analytics.validation import reject_rows, require_columns
 
 PROTECTED = frozenset(
     {
-        "age", "birth_date", "date_of_birth", "disability", "ethnicity", "gender", "marital_status",
-        "nationality", "pregnancy", "race", "religion", "sex", "sexual_orientation", "veteran_status",
+        "age",
+        "birth_date",
+        "date_of_birth",
+        "disability",
+        "ethnicity",
+        "gender",
+        "marital_status",
+        "nationality",
+        "pregnancy",
+        "race",
+        "religion",
+        "sex",
+        "sexual_orientation",
+        "veteran_status",
     }
 )
 

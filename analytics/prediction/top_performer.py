@@ -9,9 +9,9 @@ from analytics.prediction.config import TopPerformerConfig
 from analytics.prediction.early_signal import EarlySignal, _signal
 from analytics.prediction.evaluation import _class_counts, _split
 from analytics.prediction.features import (
-    _Feature,
     _category_features,
     _empty_rows,
+    _Feature,
     _level_text,
     _monthly_cube,
     _one_hot,
@@ -55,7 +55,12 @@ def _top_features(one_hot: pd.DataFrame, config: TopPerformerConfig) -> list[_Fe
 
 
 def _top_rows(
-    cube: np.ndarray, band: np.ndarray, people: pd.DataFrame, one_hot: pd.DataFrame, first: int, end: int,
+    cube: np.ndarray,
+    band: np.ndarray,
+    people: pd.DataFrame,
+    one_hot: pd.DataFrame,
+    first: int,
+    end: int,
     config: TopPerformerConfig,
 ) -> pd.DataFrame:
     """One row per anchor and person with enough scored months; label NaN where the quarter is unknown."""
@@ -81,9 +86,7 @@ def _top_rows(
     return _rows_frame(chunks, people)
 
 
-def _quarter_bands(
-    quarterly: pd.DataFrame, people: pd.DataFrame, first: int, n_months: int, top: int
-) -> np.ndarray:
+def _quarter_bands(quarterly: pd.DataFrame, people: pd.DataFrame, first: int, n_months: int, top: int) -> np.ndarray:
     """(quarter, person): 1.0 top rated, 0.0 not, NaN unrated; quarter 0 is the one holding month `first`."""
     require_columns(quarterly, ("employee_id", "period_start", "band_rank"), "quarterly")
     person = _positions(quarterly, people, "quarterly")

@@ -17,8 +17,10 @@ from ..resources import Warehouse
 GROUP = "analytics"
 OWNER = "team:people-analytics"
 KINDS = {"python", "duckdb"}
-TARGET_SQL = ("select t.band, b.band_rank, t.share from framework.target_distribution as t "
-              "join framework.rating_bands as b using (band) order by b.band_rank desc")
+TARGET_SQL = (
+    "select t.band, b.band_rank, t.share from framework.target_distribution as t "
+    "join framework.rating_bands as b using (band) order by b.band_rank desc"
+)
 
 
 def key(schema: str, name: str) -> dg.AssetKey:
@@ -31,8 +33,10 @@ def keys(schema: str, names: Iterable[str]) -> list[dg.AssetKey]:
 
 def specs(tables: dict[str, str], deps: list[dg.AssetKey]) -> list[dg.AssetSpec]:
     """One spec per analytics table (name -> description), all with the same upstream keys."""
-    return [dg.AssetSpec(key(GROUP, table), description=text, deps=deps, group_name=GROUP, kinds=KINDS,
-                         owners=[OWNER]) for table, text in tables.items()]
+    return [
+        dg.AssetSpec(key(GROUP, table), description=text, deps=deps, group_name=GROUP, kinds=KINDS, owners=[OWNER])
+        for table, text in tables.items()
+    ]
 
 
 def seeds(warehouse: Warehouse, *names: str) -> list[pd.DataFrame]:
@@ -48,5 +52,7 @@ def parameters(warehouse: Warehouse, seed: str) -> dict[str, float]:
 
 def results(tables: dict[str, pd.DataFrame], metadata: dict[str, dict]) -> list[dg.MaterializeResult]:
     """A materialisation per table: its row count plus the figures given for it."""
-    return [dg.MaterializeResult(asset_key=key(GROUP, table), metadata={"rows": len(frame), **metadata.get(table, {})})
-            for table, frame in tables.items()]
+    return [
+        dg.MaterializeResult(asset_key=key(GROUP, table), metadata={"rows": len(frame), **metadata.get(table, {})})
+        for table, frame in tables.items()
+    ]

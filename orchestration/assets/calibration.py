@@ -11,20 +11,22 @@ from .analytics_tables import GROUP, TARGET_SQL, key, keys, parameters, results,
 
 TABLES = {
     "calibrated_ratings": "Per review cycle and employee: the submitted rating and the rating the calibration "
-                          "suggests: the target distribution within department and level group, by the rank of "
-                          "the performance score blended with the manager's leniency-corrected rating.",
+    "suggests: the target distribution within department and level group, by the rank of "
+    "the performance score blended with the manager's leniency-corrected rating.",
     "calibration_by_manager": "Per cycle and manager: inflation before and after, distribution against the target, "
-                              "chi-square p-value, rater leniency.",
+    "chi-square p-value, rater leniency.",
     "calibration_by_group": "Per cycle and calibration group (department, level group): the same report.",
     "calibration_outliers": "People whose submitted rating is two or more bands from the data-driven band, with "
-                            "their weakest metric scores as evidence.",
+    "their weakest metric scores as evidence.",
     "calibration_fairness": "Per cycle, group attribute and value: top-rating rate, four-fifths impact ratio and "
-                            "Fisher exact p-value, before (submitted) and after (calibrated).",
+    "Fisher exact p-value, before (submitted) and after (calibrated).",
     "calibration_summary": "Per cycle: inflation, calibration variance and adverse-impact flags before and after.",
     "rating_audit": "Append-only log of every proposed rating change: who or what proposed it, from, to, why, when.",
 }
-DEPS = [*keys("marts", ["fct_manager_ratings", "dim_employees", "fct_metric_scores", "dim_review_cycles"]),
-        *keys("framework", ["target_distribution", "rating_bands", "calibration_parameters"])]
+DEPS = [
+    *keys("marts", ["fct_manager_ratings", "dim_employees", "fct_metric_scores", "dim_review_cycles"]),
+    *keys("framework", ["target_distribution", "rating_bands", "calibration_parameters"]),
+]
 # A proposal already in the audit (same person, cycle, proposer, from and to) is not logged again.
 AUDIT_IDENTITY = ["employee_id", "cycle", "proposed_by", "from_rating", "to_rating"]
 
@@ -32,32 +34,42 @@ AUDIT_IDENTITY = ["employee_id", "cycle", "proposed_by", "from_rating", "to_rati
 @dg.multi_asset(specs=specs(TABLES, DEPS), pool="warehouse")
 def rating_calibration(context: dg.AssetExecutionContext, warehouse: Warehouse):
     """Calibrate every review cycle's ratings against the target distribution and the evidence."""
-    inputs = warehouse.frames({
-        "target": TARGET_SQL,
-        "ratings": """
+    inputs = warehouse.frames(
+        {
+            "target": TARGET_SQL,
+            "ratings": """
             select r.cycle, r.employee_id, r.manager_id, e.department, e.level_group, e.gender,
                    r.submitted_rating, r.performance_score, r.data_driven_band
             from marts.fct_manager_ratings as r join marts.dim_employees as e using (employee_id)
             order by r.cycle, r.employee_id""",
-        "metric_scores": """
+            "metric_scores": """
             select c.cycle, m.employee_id, m.metric_name, m.metric_score, m.metric_value, m.unit
             from marts.fct_metric_scores as m
             join marts.dim_review_cycles as c on m.period_type = 'quarter' and m.period_start = c.quarter_start""",
-    })
-    tables = calibration.calibrate_cycles(inputs["ratings"], inputs["metric_scores"], inputs["target"],
-                                          parameters(warehouse, "calibration_parameters"), datetime.now(UTC))
+        }
+    )
+    tables = calibration.calibrate_cycles(
+        inputs["ratings"],
+        inputs["metric_scores"],
+        inputs["target"],
+        parameters(warehouse, "calibration_parameters"),
+        datetime.now(UTC),
+    )
     audit = tables.pop("rating_audit")
     warehouse.replace_tables(GROUP, tables)
     added = warehouse.append_new(GROUP, "rating_audit", audit, same=AUDIT_IDENTITY)
     latest = tables["calibration_summary"].iloc[-1]
     context.log.info(f"cycle {latest['cycle']}: {latest['changes']} suggested changes, {latest['outliers']} outliers")
-    figures = {"cycle": str(latest["cycle"]), "suggested_changes": int(latest["changes"]),
-               "outliers": int(latest["outliers"]),
-               "inflation_before_pct": float(latest["inflation_before"]),
-               "inflation_after_pct": float(latest["inflation_after"]),
-               "calibration_variance_before_pct": float(latest["variance_before"]),
-               "calibration_variance_after_pct": float(latest["variance_after"]),
-               "adverse_impact_groups_before": int(latest["adverse_impact_before"]),
-               "adverse_impact_groups_after": int(latest["adverse_impact_after"])}
+    figures = {
+        "cycle": str(latest["cycle"]),
+        "suggested_changes": int(latest["changes"]),
+        "outliers": int(latest["outliers"]),
+        "inflation_before_pct": float(latest["inflation_before"]),
+        "inflation_after_pct": float(latest["inflation_after"]),
+        "calibration_variance_before_pct": float(latest["variance_before"]),
+        "calibration_variance_after_pct": float(latest["variance_after"]),
+        "adverse_impact_groups_before": int(latest["adverse_impact_before"]),
+        "adverse_impact_groups_after": int(latest["adverse_impact_after"]),
+    }
     yield from results(tables, {"calibration_summary": figures})
     yield dg.MaterializeResult(asset_key=key(GROUP, "rating_audit"), metadata={"rows_added": added})

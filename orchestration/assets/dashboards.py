@@ -21,7 +21,7 @@ TABLES = {
     "performance": "select * from marts.fct_performance_scores",
     "metric_scores": "select * from marts.fct_metric_scores where period_type = 'quarter'",
     "competencies": "select * from marts.fct_competency_ratings "
-                    "where cycle = (select max(cycle) from marts.fct_competency_ratings)",
+    "where cycle = (select max(cycle) from marts.fct_competency_ratings)",
     "comments": "select * from marts.fct_competency_comments",
     "readiness": "select * from analytics.promotion_readiness",
     "succession": "select * from analytics.succession_pipeline",
@@ -67,7 +67,12 @@ def dashboard_site(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
         data = site_data(con)
     report = build_site(data, dashboards_dir(warehouse))
     context.log.info(f"{report.pages} pages written to {report.index}")
-    return dg.MaterializeResult(metadata={
-        "index": dg.MetadataValue.path(str(report.index)), "pages": report.pages,
-        "largest_individual_page_kb": report.largest_individual_kb, "total_mb": report.total_mb,
-        "seconds": report.seconds})
+    return dg.MaterializeResult(
+        metadata={
+            "index": dg.MetadataValue.path(str(report.index)),
+            "pages": report.pages,
+            "largest_individual_page_kb": report.largest_individual_kb,
+            "total_mb": report.total_mb,
+            "seconds": report.seconds,
+        }
+    )

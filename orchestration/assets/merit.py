@@ -9,13 +9,16 @@ from .analytics_tables import GROUP, key, keys, results, seeds, specs
 
 TABLES = {
     "merit_plan": "Per employee: the merit increase of the latest cycle's calibrated rating and compa-ratio band, "
-                  "scaled so each department pool is spent as fully as the caps allow, with lump sums above "
-                  "the range maximum.",
+    "scaled so each department pool is spent as fully as the caps allow, with lump sums above "
+    "the range maximum.",
     "merit_pools": "Per department pool: payroll, budget, spent and share of the budget used.",
 }
 SEEDS = ("merit_matrix", "compa_ratio_bands", "merit_budgets", "merit_parameters")
-DEPS = [key(GROUP, "calibrated_ratings"), *keys("marts", ["dim_employees", "fct_manager_ratings", "dim_review_cycles"]),
-        *keys("framework", SEEDS)]
+DEPS = [
+    key(GROUP, "calibrated_ratings"),
+    *keys("marts", ["dim_employees", "fct_manager_ratings", "dim_review_cycles"]),
+    *keys("framework", SEEDS),
+]
 
 
 @dg.multi_asset(specs=specs(TABLES, DEPS), pool="warehouse")
@@ -25,18 +28,31 @@ def merit_budget(context: dg.AssetExecutionContext, warehouse: Warehouse):
         select c.* from marts.dim_review_cycles as c
         where c.cycle = (select cycle from marts.fct_manager_ratings order by quarter_start desc limit 1)
     """).itertuples(index=False)
-    employees = warehouse.read(f"""
+    employees = warehouse.read(
+        f"""
         select e.employee_id, e.department, e.salary, c.suggested_rating as rating, e.compa_ratio,
                e.pay_range_max, e.hire_date
         from marts.dim_employees as e
         join {GROUP}.calibrated_ratings as c on c.employee_id = e.employee_id and c.cycle = ?
-        where e.is_active and c.suggested_rating is not null""", [cycle.cycle])
-    plan, pools = compensation.plan_merit(employees, *seeds(warehouse, *SEEDS),
-                                          cycle_start=cycle.merit_window_start, cycle_end=cycle.merit_window_end)
+        where e.is_active and c.suggested_rating is not null""",
+        [cycle.cycle],
+    )
+    plan, pools = compensation.plan_merit(
+        employees, *seeds(warehouse, *SEEDS), cycle_start=cycle.merit_window_start, cycle_end=cycle.merit_window_end
+    )
     tables = {"merit_plan": plan.assign(cycle=cycle.cycle), "merit_pools": pools.assign(cycle=cycle.cycle)}
     warehouse.replace_tables(GROUP, tables)
     used = {row.department: round(float(row.used_pct), 4) for row in pools.itertuples()}
     context.log.info(f"cycle {cycle.cycle}: budget used per pool (%): {used}")
-    yield from results(tables, {"merit_pools": {
-        "cycle": cycle.cycle, "budget": float(pools["budget"].sum()), "spent": float(pools["spent"].sum()),
-        "lowest_pool_used_pct": float(pools["used_pct"].min()), **{f"used_pct/{d}": v for d, v in used.items()}}})
+    yield from results(
+        tables,
+        {
+            "merit_pools": {
+                "cycle": cycle.cycle,
+                "budget": float(pools["budget"].sum()),
+                "spent": float(pools["spent"].sum()),
+                "lowest_pool_used_pct": float(pools["used_pct"].min()),
+                **{f"used_pct/{d}": v for d, v in used.items()},
+            }
+        },
+    )

@@ -1,6 +1,5 @@
 """Raw assets: one Dagster multi-asset per source system, one asset per raw table."""
 
-
 from datetime import UTC
 from types import ModuleType
 

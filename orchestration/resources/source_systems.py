@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from datetime import UTC, date, datetime
 from pathlib import Path
+
 import dagster as dg
 from pydantic import Field, PrivateAttr
 
@@ -50,8 +51,8 @@ class SourceSystems(dg.ConfigurableResource):
         description="where the embedded sandbox writes its review exports and ground truth",
     )
     as_of: str = Field(
-        default_factory=lambda: today().isoformat(), description="the run's today (AS_OF); the sandbox's "
-        "history ends at the first of its month"
+        default_factory=lambda: today().isoformat(),
+        description="the run's today (AS_OF); the sandbox's history ends at the first of its month",
     )
     http_timeout_seconds: float = Field(default_factory=lambda: float(_env("HTTP_TIMEOUT_SECONDS", "30")))
     http_max_attempts: int = Field(default_factory=lambda: int(_env("HTTP_MAX_ATTEMPTS", "6")))

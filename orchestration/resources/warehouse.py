@@ -115,7 +115,9 @@ class Warehouse(dg.ConfigurableResource):
                     f"(written before modes existed); {fresh}"
                 )
             con.execute(f"create schema if not exists {META}")
-            con.execute(f"create table {META}.warehouse_mode as select ?::varchar as mode, now() as recorded_at", [mode])
+            con.execute(
+                f"create table {META}.warehouse_mode as select ?::varchar as mode, now() as recorded_at", [mode]
+            )
 
     def record_load(self, source: str, window: Window | None) -> None:
         """Note a successful load of a source (a time window of activity, or a whole snapshot)."""

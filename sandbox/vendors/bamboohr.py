@@ -4,13 +4,30 @@ import pandas as pd
 
 from .common import Response, VendorApi
 
-FIELD_TYPES = {"id": "int", "employeeNumber": "text", "firstName": "text", "lastName": "text",
-               "displayName": "text", "workEmail": "email", "gender": "gender", "status": "status",
-               "hireDate": "date", "terminationDate": "date", "department": "list", "jobTitle": "list",
-               "location": "list", "supervisorEId": "int", "supervisor": "text", "payRate": "currency",
-               "payType": "pay_type", "customLevel": "list", "customPayRangeMin": "currency",
-               "customPayRangeMidpoint": "currency", "customPayRangeMax": "currency",
-               "customRegrettableTermination": "list"}
+FIELD_TYPES = {
+    "id": "int",
+    "employeeNumber": "text",
+    "firstName": "text",
+    "lastName": "text",
+    "displayName": "text",
+    "workEmail": "email",
+    "gender": "gender",
+    "status": "status",
+    "hireDate": "date",
+    "terminationDate": "date",
+    "department": "list",
+    "jobTitle": "list",
+    "location": "list",
+    "supervisorEId": "int",
+    "supervisor": "text",
+    "payRate": "currency",
+    "payType": "pay_type",
+    "customLevel": "list",
+    "customPayRangeMin": "currency",
+    "customPayRangeMidpoint": "currency",
+    "customPayRangeMax": "currency",
+    "customRegrettableTermination": "list",
+}
 
 
 class BambooHrApi(VendorApi):
@@ -28,15 +45,28 @@ class BambooHrApi(VendorApi):
     def _employee(p, names):
         regrettable = "" if pd.isna(p.regrettable) else ("Yes" if p.regrettable else "No")
         return {
-            "id": p.employee_id, "employeeNumber": p.employee_id, "firstName": p.first_name,
-            "lastName": p.last_name, "displayName": p.display_name, "workEmail": p.work_email,
-            "gender": p.gender, "status": p.status, "hireDate": p.hire_date.isoformat(),
+            "id": p.employee_id,
+            "employeeNumber": p.employee_id,
+            "firstName": p.first_name,
+            "lastName": p.last_name,
+            "displayName": p.display_name,
+            "workEmail": p.work_email,
+            "gender": p.gender,
+            "status": p.status,
+            "hireDate": p.hire_date.isoformat(),
             "terminationDate": p.termination_date.isoformat() if p.termination_date else "0000-00-00",
-            "department": p.department, "jobTitle": p.job_title, "location": p.location,
-            "supervisorEId": p.manager_id, "supervisor": names.get(p.manager_id),
-            "payRate": f"{p.salary:.2f} USD", "payType": "Salary", "customLevel": p.level,
-            "customPayRangeMin": f"{p.pay_range_min:.2f}", "customPayRangeMidpoint": f"{p.pay_range_midpoint:.2f}",
-            "customPayRangeMax": f"{p.pay_range_max:.2f}", "customRegrettableTermination": regrettable,
+            "department": p.department,
+            "jobTitle": p.job_title,
+            "location": p.location,
+            "supervisorEId": p.manager_id,
+            "supervisor": names.get(p.manager_id),
+            "payRate": f"{p.salary:.2f} USD",
+            "payType": "Salary",
+            "customLevel": p.level,
+            "customPayRangeMin": f"{p.pay_range_min:.2f}",
+            "customPayRangeMidpoint": f"{p.pay_range_midpoint:.2f}",
+            "customPayRangeMax": f"{p.pay_range_max:.2f}",
+            "customRegrettableTermination": regrettable,
         }
 
     def report(self, request):
@@ -48,9 +78,13 @@ class BambooHrApi(VendorApi):
         fields = ["id"] + [f for f in body["fields"] if f in FIELD_TYPES and f != "id"]
         people = self.company.people
         names = dict(zip(people["employee_id"], people["display_name"]))
-        employees = [{f: row[f] for f in fields} for row in map(lambda p: self._employee(p, names),
-                                                                 people.itertuples())]
-        return Response(200, {"title": body.get("title") or "Custom report",
-                              "fields": [{"id": f, "type": FIELD_TYPES[f], "name": f} for f in fields],
-                              "employees": employees},
-                        served={"bamboohr_employees": [e["id"] for e in employees]})
+        employees = [{f: row[f] for f in fields} for row in (self._employee(p, names) for p in people.itertuples())]
+        return Response(
+            200,
+            {
+                "title": body.get("title") or "Custom report",
+                "fields": [{"id": f, "type": FIELD_TYPES[f], "name": f} for f in fields],
+                "employees": employees,
+            },
+            served={"bamboohr_employees": [e["id"] for e in employees]},
+        )

@@ -17,11 +17,11 @@ from ..company import Company
 @dataclass
 class Request:
     method: str
-    path: str                 # after the source prefix, without the query string
-    query: dict[str, str]     # first value of each parameter
-    headers: Any              # email.message.Message (case-insensitive)
+    path: str  # after the source prefix, without the query string
+    query: dict[str, str]  # first value of each parameter
+    headers: Any  # email.message.Message (case-insensitive)
     body: bytes
-    root: str                 # "http://host:port", from the Host header
+    root: str  # "http://host:port", from the Host header
 
     def json(self) -> Any:
         try:
@@ -43,15 +43,18 @@ class Request:
 @dataclass
 class Response:
     status: int
-    body: Any = None                        # JSON-able, or bytes sent as is
+    body: Any = None  # JSON-able, or bytes sent as is
     headers: dict[str, str] = field(default_factory=dict)
-    served: dict[str, list] = field(default_factory=dict)   # served_keys name -> primary keys
+    served: dict[str, list] = field(default_factory=dict)  # served_keys name -> primary keys
 
     def encoded(self) -> bytes:
         if isinstance(self.body, bytes):
             return self.body
-        return b"" if self.body is None else orjson.dumps(self.body, default=_numpy_scalar,
-                                                          option=orjson.OPT_SERIALIZE_NUMPY)
+        return (
+            b""
+            if self.body is None
+            else orjson.dumps(self.body, default=_numpy_scalar, option=orjson.OPT_SERIALIZE_NUMPY)
+        )
 
 
 def _numpy_scalar(value):
@@ -137,7 +140,7 @@ class VendorApi:
     """Routes one source's requests to handler methods; subclasses set the vendor's ways."""
 
     source = ""
-    auth_schemes: tuple[str, ...] = ()     # accepted Authorization schemes, e.g. ("Basic",)
+    auth_schemes: tuple[str, ...] = ()  # accepted Authorization schemes, e.g. ("Basic",)
     routes: tuple[tuple[str, str, str], ...] = ()  # (method, path regex, handler method name)
 
     def __init__(self, company: Company):

@@ -5,11 +5,19 @@ from urllib.parse import urlencode
 
 import numpy as np
 
-from .common import Response, VendorApi, cursor, iso_z, maybe, page, position, Rows
+from .common import Response, Rows, VendorApi, cursor, iso_z, maybe, page, position
 
 REVIEW_STATES = ("APPROVED", "CHANGES_REQUESTED", "COMMENTED", "DISMISSED")
-TITLES = ("Fix race in job runner", "Add pagination to export", "Bump dependencies", "Refactor auth flow",
-          "Improve logging", "Cache tenant settings", "Remove dead feature flag", "Speed up CI")
+TITLES = (
+    "Fix race in job runner",
+    "Add pagination to export",
+    "Bump dependencies",
+    "Refactor auth flow",
+    "Improve logging",
+    "Cache tenant settings",
+    "Remove dead feature flag",
+    "Speed up CI",
+)
 DOCS = "https://docs.github.com/rest"
 
 
@@ -44,9 +52,16 @@ class GitHubApi(VendorApi):
         return self.error(401, "Bad credentials")
 
     def rate_limited(self):
-        return Response(403, self.error(403, "API rate limit exceeded").body,
-                        {"x-ratelimit-limit": "5000", "x-ratelimit-remaining": "0",
-                         "x-ratelimit-used": "5000", "x-ratelimit-reset": str(int(time.time()) + 1)})
+        return Response(
+            403,
+            self.error(403, "API rate limit exceeded").body,
+            {
+                "x-ratelimit-limit": "5000",
+                "x-ratelimit-remaining": "0",
+                "x-ratelimit-used": "5000",
+                "x-ratelimit-reset": str(int(time.time()) + 1),
+            },
+        )
 
     def _repo(self, owner, name):
         full = f"{owner}/{name}"
@@ -58,8 +73,17 @@ class GitHubApi(VendorApi):
         query, variables = payload.get("query") or "", payload.get("variables") or {}
         first = variables.get("first") or 100
         if not isinstance(first, int) or not 1 <= first <= 100:
-            return Response(200, {"errors": [{"message": f"Requesting {first} records on the connection "
-                                              "exceeds the `first` limit of 100 records."}]})
+            return Response(
+                200,
+                {
+                    "errors": [
+                        {
+                            "message": f"Requesting {first} records on the connection "
+                            "exceeds the `first` limit of 100 records."
+                        }
+                    ]
+                },
+            )
         if "pullRequests" in query:
             return self.graphql_pulls(variables, first)
         if "membersWithRole" in query:
@@ -70,16 +94,34 @@ class GitHubApi(VendorApi):
         owner, name = variables.get("owner"), variables.get("name")
         r = self._repo(owner, name)
         if r is None:
-            return Response(200, {"data": {"repository": None}, "errors": [{
-                "type": "NOT_FOUND", "path": ["repository"],
-                "message": f"Could not resolve to a Repository with the name '{owner}/{name}'."}]})
+            return Response(
+                200,
+                {
+                    "data": {"repository": None},
+                    "errors": [
+                        {
+                            "type": "NOT_FOUND",
+                            "path": ["repository"],
+                            "message": f"Could not resolve to a Repository with the name '{owner}/{name}'.",
+                        }
+                    ],
+                },
+            )
         tag = f"pr:{r}"
         total = self.repo_start[r + 1] - self.repo_start[r]
         lo, hi, more = page(total, position(tag, variables.get("after")), first)
         nodes = [self.pr_node(self.repo_start[r] + i) for i in range(lo, hi)]
-        body = {"data": {"repository": {"pullRequests": {
-            "totalCount": int(total), "pageInfo": {"hasNextPage": more, "endCursor": cursor(tag, hi) if hi > lo else None},
-            "nodes": nodes}}}}
+        body = {
+            "data": {
+                "repository": {
+                    "pullRequests": {
+                        "totalCount": int(total),
+                        "pageInfo": {"hasNextPage": more, "endCursor": cursor(tag, hi) if hi > lo else None},
+                        "nodes": nodes,
+                    }
+                }
+            }
+        }
         return Response(200, body, served={"github_pull_requests": [f"{owner}/{name}#{n['number']}" for n in nodes]})
 
     def _login(self, account):
@@ -91,28 +133,62 @@ class GitHubApi(VendorApi):
         state = "MERGED" if pr["merged"] else ("CLOSED" if closed != -1 else "OPEN")
         reviews = range(self.review_start[i], min(self.review_start[i + 1], self.review_start[i] + 100))
         return {
-            "number": int(pr["number"]), "title": TITLES[i % len(TITLES)],
-            "createdAt": iso_z(pr["created"]), "updatedAt": iso_z(pr["updated"]),
-            "mergedAt": iso_z(closed) if pr["merged"] else None, "closedAt": maybe(closed, iso_z),
-            "state": state, "author": self._login(self.author[i]),
-            "reviews": {"nodes": [{"author": self._login(self.reviewer[k]),
-                                   "state": REVIEW_STATES[int(self.reviews_rows[k]["state"])],
-                                   "submittedAt": iso_z(self.reviews_rows[k]["submitted"])} for k in reviews]},
+            "number": int(pr["number"]),
+            "title": TITLES[i % len(TITLES)],
+            "createdAt": iso_z(pr["created"]),
+            "updatedAt": iso_z(pr["updated"]),
+            "mergedAt": iso_z(closed) if pr["merged"] else None,
+            "closedAt": maybe(closed, iso_z),
+            "state": state,
+            "author": self._login(self.author[i]),
+            "reviews": {
+                "nodes": [
+                    {
+                        "author": self._login(self.reviewer[k]),
+                        "state": REVIEW_STATES[int(self.reviews_rows[k]["state"])],
+                        "submittedAt": iso_z(self.reviews_rows[k]["submitted"]),
+                    }
+                    for k in reviews
+                ]
+            },
         }
 
     def graphql_members(self, variables, first):
         login = variables.get("login")
         if login != self.company.github_org:
-            return Response(200, {"data": {"organization": None}, "errors": [{
-                "type": "NOT_FOUND", "path": ["organization"],
-                "message": f"Could not resolve to an Organization with the login of '{login}'."}]})
+            return Response(
+                200,
+                {
+                    "data": {"organization": None},
+                    "errors": [
+                        {
+                            "type": "NOT_FOUND",
+                            "path": ["organization"],
+                            "message": f"Could not resolve to an Organization with the login of '{login}'.",
+                        }
+                    ],
+                },
+            )
         lo, hi, more = page(len(self.members), position("members", variables.get("after")), first)
-        nodes = [{"login": self.logins[a], "name": self.members_rows[a]["name"],
-                  "email": self.members_rows[a]["email"] or ""} for a in range(lo, hi)]
-        body = {"data": {"organization": {"membersWithRole": {
-            "totalCount": len(self.members),
-            "pageInfo": {"hasNextPage": more, "endCursor": cursor("members", hi) if hi > lo else None},
-            "nodes": nodes}}}}
+        nodes = [
+            {
+                "login": self.logins[a],
+                "name": self.members_rows[a]["name"],
+                "email": self.members_rows[a]["email"] or "",
+            }
+            for a in range(lo, hi)
+        ]
+        body = {
+            "data": {
+                "organization": {
+                    "membersWithRole": {
+                        "totalCount": len(self.members),
+                        "pageInfo": {"hasNextPage": more, "endCursor": cursor("members", hi) if hi > lo else None},
+                        "nodes": nodes,
+                    }
+                }
+            }
+        }
         return Response(200, body, served={"github_members": [n["login"] for n in nodes]})
 
     # REST --------------------------------------------------------------------
@@ -142,20 +218,25 @@ class GitHubApi(VendorApi):
             rows = rows[::-1]
         lo, hi, headers = self._rest_page(request, len(rows), request.path)
         body = [self.rest_pr(request.root, owner, name, int(i)) for i in rows[lo:hi]]
-        return Response(200, body, headers,
-                        served={"github_pull_requests": [f"{owner}/{name}#{p['number']}" for p in body]})
+        return Response(
+            200, body, headers, served={"github_pull_requests": [f"{owner}/{name}#{p['number']}" for p in body]}
+        )
 
     def rest_pr(self, root, owner, name, i):
         pr = self.pr_rows[i]
         closed, number = int(pr["closed"]), int(pr["number"])
         author = self.author[i]
         return {
-            "id": 1_000_000 + i, "number": number, "state": "closed" if closed != -1 else "open",
+            "id": 1_000_000 + i,
+            "number": number,
+            "state": "closed" if closed != -1 else "open",
             "title": TITLES[i % len(TITLES)],
             "url": f"{root}/github/repos/{owner}/{name}/pulls/{number}",
             "user": {"login": self.logins[author], "type": "User"} if author != -1 else None,
-            "created_at": iso_z(pr["created"]), "updated_at": iso_z(pr["updated"]),
-            "closed_at": maybe(closed, iso_z), "merged_at": iso_z(closed) if pr["merged"] else None,
+            "created_at": iso_z(pr["created"]),
+            "updated_at": iso_z(pr["updated"]),
+            "closed_at": maybe(closed, iso_z),
+            "merged_at": iso_z(closed) if pr["merged"] else None,
         }
 
     def rest_reviews(self, request, owner, name, number):
@@ -167,8 +248,13 @@ class GitHubApi(VendorApi):
         i = int(hit[0])
         reviews = np.arange(self.review_start[i], self.review_start[i + 1])
         lo, hi, headers = self._rest_page(request, len(reviews), request.path)
-        body = [{"id": int(self.reviews_rows[k]["id"]),
-                 "user": self._login(self.reviewer[k]),
-                 "state": REVIEW_STATES[int(self.reviews_rows[k]["state"])],
-                 "submitted_at": iso_z(self.reviews_rows[k]["submitted"])} for k in reviews[lo:hi]]
+        body = [
+            {
+                "id": int(self.reviews_rows[k]["id"]),
+                "user": self._login(self.reviewer[k]),
+                "state": REVIEW_STATES[int(self.reviews_rows[k]["state"])],
+                "submitted_at": iso_z(self.reviews_rows[k]["submitted"]),
+            }
+            for k in reviews[lo:hi]
+        ]
         return Response(200, body, headers)

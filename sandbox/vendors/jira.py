@@ -5,34 +5,68 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from .common import BadRequest, Response, VendorApi, cursor, iso_millis, iso_z, maybe, page, position, Rows
+from .common import BadRequest, Response, Rows, VendorApi, cursor, iso_millis, iso_z, maybe, page, position
 
 STORY_POINTS_FIELD = "customfield_10016"
 SPRINT_FIELD = "customfield_10020"
 ISSUE_TYPES = ("Story", "Bug", "Task")
-SUBJECTS = ("Add audit logging", "Fix flaky test", "Improve error messages", "Refactor settings page",
-            "Upgrade dependencies", "Speed up export", "Handle empty state", "Support SSO login")
+SUBJECTS = (
+    "Add audit logging",
+    "Fix flaky test",
+    "Improve error messages",
+    "Refactor settings page",
+    "Upgrade dependencies",
+    "Speed up export",
+    "Handle empty state",
+    "Support SSO login",
+)
 FIELDS = [
     {"id": "summary", "name": "Summary", "custom": False, "schema": {"type": "string", "system": "summary"}},
     {"id": "status", "name": "Status", "custom": False, "schema": {"type": "status", "system": "status"}},
-    {"id": "issuetype", "name": "Issue Type", "custom": False,
-     "schema": {"type": "issuetype", "system": "issuetype"}},
+    {"id": "issuetype", "name": "Issue Type", "custom": False, "schema": {"type": "issuetype", "system": "issuetype"}},
     {"id": "project", "name": "Project", "custom": False, "schema": {"type": "project", "system": "project"}},
     {"id": "assignee", "name": "Assignee", "custom": False, "schema": {"type": "user", "system": "assignee"}},
     {"id": "created", "name": "Created", "custom": False, "schema": {"type": "datetime", "system": "created"}},
     {"id": "updated", "name": "Updated", "custom": False, "schema": {"type": "datetime", "system": "updated"}},
-    {"id": "resolutiondate", "name": "Resolved", "custom": False,
-     "schema": {"type": "datetime", "system": "resolutiondate"}},
-    {"id": "resolution", "name": "Resolution", "custom": False,
-     "schema": {"type": "resolution", "system": "resolution"}},
-    {"id": "customfield_10015", "name": "Start date", "custom": True,
-     "schema": {"type": "date", "custom": "com.atlassian.jira.plugin.system.customfieldtypes:datepicker",
-                "customId": 10015}},
-    {"id": STORY_POINTS_FIELD, "name": "Story point estimate", "custom": True,
-     "schema": {"type": "number", "custom": "com.pyxis.greenhopper.jira:jsw-story-points", "customId": 10016}},
-    {"id": SPRINT_FIELD, "name": "Sprint", "custom": True,
-     "schema": {"type": "array", "items": "json", "custom": "com.pyxis.greenhopper.jira:gh-sprint",
-                "customId": 10020}},
+    {
+        "id": "resolutiondate",
+        "name": "Resolved",
+        "custom": False,
+        "schema": {"type": "datetime", "system": "resolutiondate"},
+    },
+    {
+        "id": "resolution",
+        "name": "Resolution",
+        "custom": False,
+        "schema": {"type": "resolution", "system": "resolution"},
+    },
+    {
+        "id": "customfield_10015",
+        "name": "Start date",
+        "custom": True,
+        "schema": {
+            "type": "date",
+            "custom": "com.atlassian.jira.plugin.system.customfieldtypes:datepicker",
+            "customId": 10015,
+        },
+    },
+    {
+        "id": STORY_POINTS_FIELD,
+        "name": "Story point estimate",
+        "custom": True,
+        "schema": {"type": "number", "custom": "com.pyxis.greenhopper.jira:jsw-story-points", "customId": 10016},
+    },
+    {
+        "id": SPRINT_FIELD,
+        "name": "Sprint",
+        "custom": True,
+        "schema": {
+            "type": "array",
+            "items": "json",
+            "custom": "com.pyxis.greenhopper.jira:gh-sprint",
+            "customId": 10020,
+        },
+    },
 ]
 ALL_FIELDS = [f["id"] for f in FIELDS if f["id"] != "customfield_10015"]
 _DATE = r'"?(\d{4}[-/]\d{2}[-/]\d{2}(?:\s+\d{2}:\d{2})?)"?'
@@ -74,8 +108,7 @@ class JiraApi(VendorApi):
         return Response(200, FIELDS)
 
     def removed_search(self, request):
-        return self.error(410, "The requested API has been removed. Please migrate to the "
-                               "/rest/api/3/search/jql API.")
+        return self.error(410, "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API.")
 
     def search(self, request):
         params = dict(request.query)
@@ -87,8 +120,9 @@ class JiraApi(VendorApi):
         jql = (params.get("jql") or "").strip()
         lower, upper, project = _LOWER.search(jql), _UPPER.search(jql), _PROJECT.search(jql)
         if not (lower or upper or project):
-            return self.error(400, "Unbounded JQL queries are not allowed here. "
-                                   "Please add a search restriction to your query.")
+            return self.error(
+                400, "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
+            )
         try:
             lo = np.searchsorted(self.updated, _jql_time(lower.group(1))) if lower else 0
             hi = np.searchsorted(self.updated, _jql_time(upper.group(1))) if upper else len(self.updated)
@@ -118,8 +152,12 @@ class JiraApi(VendorApi):
         row = self.issue_rows[i]
         issue_id = str(int(row["id"]))
         key = f"{self.company.jira_projects[int(row['project'])]}-{int(row['number'])}"
-        issue = {"expand": "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations",
-                 "id": issue_id, "self": f"{root}/jira/rest/api/3/issue/{issue_id}", "key": key}
+        issue = {
+            "expand": "renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations",
+            "id": issue_id,
+            "self": f"{root}/jira/rest/api/3/issue/{issue_id}",
+            "key": key,
+        }
         if wanted:
             values = self.field_values(root, row, i, key)
             issue["fields"] = {f: values[f] for f in wanted if f in values}
@@ -129,16 +167,25 @@ class JiraApi(VendorApi):
         project = int(row["project"])
         resolved = int(row["resolved"]) != -1
         sprints = [int(row["sprint"])] + ([int(row["sprint2"])] if int(row["sprint2"]) != -1 else [])
-        status = ("Done", "done", "Done") if resolved else (
-            ("In Progress", "indeterminate", "In Progress") if len(sprints) > 1 or int(row["sprint"]) >=
-            len(self.company.sprint_bounds) - 3 else ("To Do", "new", "To Do"))
+        status = (
+            ("Done", "done", "Done")
+            if resolved
+            else (
+                ("In Progress", "indeterminate", "In Progress")
+                if len(sprints) > 1 or int(row["sprint"]) >= len(self.company.sprint_bounds) - 3
+                else ("To Do", "new", "To Do")
+            )
+        )
         kind = ISSUE_TYPES[int(row["issue_type"])]
         return {
             "summary": f"{SUBJECTS[i % len(SUBJECTS)]} ({key})",
             "status": {"name": status[0], "statusCategory": {"key": status[1], "name": status[2]}},
             "issuetype": {"id": str(10001 + int(row["issue_type"])), "name": kind, "subtask": False},
-            "project": {"id": str(10000 + project), "key": self.company.jira_projects[project],
-                        "name": f"{self.company.jira_projects[project].title()} Team"},
+            "project": {
+                "id": str(10000 + project),
+                "key": self.company.jira_projects[project],
+                "name": f"{self.company.jira_projects[project].title()} Team",
+            },
             "assignee": maybe(int(self.assignee[i]), lambda a: self.user(root, a)),
             "created": iso_millis(row["created"]),
             "updated": iso_millis(row["updated"]),
@@ -151,14 +198,24 @@ class JiraApi(VendorApi):
     def sprint(self, project, s):
         bounds = self.company.sprint_bounds
         end = iso_z(bounds[s + 1] - 1)[:-1] + ".999Z"
-        return {"id": 1 + project * 1000 + s, "name": f"{self.company.jira_projects[project]} Sprint {s + 1}",
-                "state": "closed", "boardId": project + 1, "goal": "",
-                "startDate": iso_z(bounds[s])[:-1] + ".000Z", "endDate": end, "completeDate": end}
+        return {
+            "id": 1 + project * 1000 + s,
+            "name": f"{self.company.jira_projects[project]} Sprint {s + 1}",
+            "state": "closed",
+            "boardId": project + 1,
+            "goal": "",
+            "startDate": iso_z(bounds[s])[:-1] + ".000Z",
+            "endDate": end,
+            "completeDate": end,
+        }
 
     def user(self, root, a):
         acc = self.account_rows[a]
-        user = {"self": f"{root}/jira/rest/api/3/user?accountId={acc['account_id']}",
-                "accountId": acc["account_id"], "accountType": "atlassian"}
+        user = {
+            "self": f"{root}/jira/rest/api/3/user?accountId={acc['account_id']}",
+            "accountId": acc["account_id"],
+            "accountType": "atlassian",
+        }
         if acc["email"] is not None:
             user["emailAddress"] = acc["email"]
         user.update({"displayName": acc["name"], "active": bool(acc["active"]), "timeZone": "Etc/UTC"})

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import numpy as np
 
-from .common import BadRequest, Response, VendorApi, iso_z, page, Rows
+from .common import BadRequest, Response, Rows, VendorApi, iso_z, page
 
 STATUSES = ("triggered", "acknowledged", "resolved")
 MAX_RANGE_S = 183 * 86_400
@@ -36,8 +36,9 @@ class PagerDutyApi(VendorApi):
         return value.startswith("Token token=") and len(value) > len("Token token=")
 
     def error(self, status, message):
-        return Response(status, {"error": {"message": message, "code": 2001 if status == 400 else 2006,
-                                           "errors": [message]}})
+        return Response(
+            status, {"error": {"message": message, "code": 2001 if status == 400 else 2006, "errors": [message]}}
+        )
 
     def rate_limited(self):
         return Response(429, self.error(429, "Rate Limit Exceeded").body, {"ratelimit-reset": "1"})
@@ -46,13 +47,21 @@ class PagerDutyApi(VendorApi):
         limit = request.int_arg("limit", 25, 100, 1)
         offset = request.int_arg("offset", 0)
         lo, hi, more = page(total, offset, limit)
-        envelope = {"limit": limit, "offset": offset, "more": more,
-                    "total": total if request.query.get("total") == "true" else None}
+        envelope = {
+            "limit": limit,
+            "offset": offset,
+            "more": more,
+            "total": total if request.query.get("total") == "true" else None,
+        }
         return lo, hi, envelope
 
     def user_ref(self, root, a):
-        return {"id": self.users_rows[a]["account_id"], "type": "user_reference",
-                "summary": self.users_rows[a]["name"], "self": f"{root}/pagerduty/users/{self.users_rows[a]['account_id']}"}
+        return {
+            "id": self.users_rows[a]["account_id"],
+            "type": "user_reference",
+            "summary": self.users_rows[a]["name"],
+            "self": f"{root}/pagerduty/users/{self.users_rows[a]['account_id']}",
+        }
 
     def incidents(self, request):
         end = self.company.window_.end_s
@@ -73,21 +82,37 @@ class PagerDutyApi(VendorApi):
         pd_id = row["pd_id"]
         changed = iso_z(row["changed"])
         return {
-            "id": pd_id, "type": "incident", "summary": f"[#{int(row['number'])}] {repo} error rate high",
-            "self": f"{root}/pagerduty/incidents/{pd_id}", "incident_number": int(row["number"]),
-            "title": f"{repo} error rate high", "created_at": iso_z(row["created"]), "status": status,
+            "id": pd_id,
+            "type": "incident",
+            "summary": f"[#{int(row['number'])}] {repo} error rate high",
+            "self": f"{root}/pagerduty/incidents/{pd_id}",
+            "incident_number": int(row["number"]),
+            "title": f"{repo} error rate high",
+            "created_at": iso_z(row["created"]),
+            "status": status,
             "urgency": ("high", "low")[int(row["urgency"])],
             "service": {"id": f"PS{int(row['service']):05d}", "type": "service_reference", "summary": repo},
             "assignments": [] if status == "resolved" else [{"at": iso_z(row["created"]), "assignee": responder}],
-            "acknowledgements": [] if status == "triggered" else [{"at": iso_z(row["acked"]),
-                                                                  "acknowledger": responder}],
-            "last_status_change_at": changed, "last_status_change_by": responder,
+            "acknowledgements": []
+            if status == "triggered"
+            else [{"at": iso_z(row["acked"]), "acknowledger": responder}],
+            "last_status_change_at": changed,
+            "last_status_change_by": responder,
         }
 
     def users(self, request):
         lo, hi, envelope = self._offset_page(request, len(self.users_))
-        body = [{"id": self.users_rows[a]["account_id"], "type": "user", "name": self.users_rows[a]["name"],
-                 "email": self.users_rows[a]["email"], "summary": self.users_rows[a]["name"],
-                 "role": "user", "time_zone": "Etc/UTC",
-                 "self": f"{request.root}/pagerduty/users/{self.users_rows[a]['account_id']}"} for a in range(lo, hi)]
+        body = [
+            {
+                "id": self.users_rows[a]["account_id"],
+                "type": "user",
+                "name": self.users_rows[a]["name"],
+                "email": self.users_rows[a]["email"],
+                "summary": self.users_rows[a]["name"],
+                "role": "user",
+                "time_zone": "Etc/UTC",
+                "self": f"{request.root}/pagerduty/users/{self.users_rows[a]['account_id']}",
+            }
+            for a in range(lo, hi)
+        ]
         return Response(200, {"users": body, **envelope}, served={"pagerduty_users": [u["id"] for u in body]})

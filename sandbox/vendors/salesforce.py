@@ -9,16 +9,24 @@ import numpy as np
 
 from ..activity import OPEN_STAGES, OPP_TYPES
 from ..timeline import epoch
-from .common import BadRequest, Response, VendorApi, iso_date, iso_millis, Rows
-
+from .common import BadRequest, Response, Rows, VendorApi, iso_date, iso_millis
 
 API = "/services/data/v62.0"
-_SOQL = re.compile(r"^\s*SELECT\s+(?P<fields>.+?)\s+FROM\s+(?P<object>\w+)"
-                   r"(?:\s+WHERE\s+(?P<where>.+?))?(?:\s+ORDER\s+BY\s+(?P<order>\w+)(?:\s+(?P<dir>ASC|DESC))?)?"
-                   r"(?:\s+LIMIT\s+(?P<limit>\d+))?\s*$", re.I | re.S)
+_SOQL = re.compile(
+    r"^\s*SELECT\s+(?P<fields>.+?)\s+FROM\s+(?P<object>\w+)"
+    r"(?:\s+WHERE\s+(?P<where>.+?))?(?:\s+ORDER\s+BY\s+(?P<order>\w+)(?:\s+(?P<dir>ASC|DESC))?)?"
+    r"(?:\s+LIMIT\s+(?P<limit>\d+))?\s*$",
+    re.I | re.S,
+)
 _CONDITION = re.compile(r"^\s*(\w+)\s*(>=|<=|!=|=|<|>)\s*(\S+)\s*$")
-OPERATORS = {">=": np.greater_equal, "<=": np.less_equal, "=": np.equal, "!=": np.not_equal,
-             ">": np.greater, "<": np.less}
+OPERATORS = {
+    ">=": np.greater_equal,
+    "<=": np.less_equal,
+    "=": np.equal,
+    "!=": np.not_equal,
+    ">": np.greater,
+    "<": np.less,
+}
 
 
 class MalformedQuery(BadRequest):
@@ -39,8 +47,10 @@ class SalesforceApi(VendorApi):
     source = "salesforce"
     batch_size = 2000
     auth_schemes = ("Bearer", "OAuth")
-    routes = (("GET", r"/services/data/v\d+\.\d+/query", "query"),
-              ("GET", r"/services/data/v\d+\.\d+/query/([A-Za-z0-9_-]+)", "query_more"))
+    routes = (
+        ("GET", r"/services/data/v\d+\.\d+/query", "query"),
+        ("GET", r"/services/data/v\d+\.\d+/query/([A-Za-z0-9_-]+)", "query_more"),
+    )
 
     def __init__(self, company):
         super().__init__(company)
@@ -50,16 +60,35 @@ class SalesforceApi(VendorApi):
         self.user_rows = Rows(self.users)
         self.owner = company.account_of("salesforce", "Sales", self.opps["who"].to_numpy())
         # Filterable columns (epoch seconds) per object.
-        self.filters = {"opportunity": {"lastmodifieddate": self.opps["modified"].to_numpy(),
-                                        "createddate": self.opps["created"].to_numpy(),
-                                        "closedate": self.opps["close_date"].to_numpy() // 86_400 * 86_400}}
-        self.fields = {"opportunity": ("Id", "Name", "AccountId", "Amount", "StageName", "IsWon", "IsClosed",
-                                       "CloseDate", "OwnerId", "CreatedDate", "LastModifiedDate", "Type"),
-                       "user": ("Id", "Name", "Email", "Username", "IsActive")}
+        self.filters = {
+            "opportunity": {
+                "lastmodifieddate": self.opps["modified"].to_numpy(),
+                "createddate": self.opps["created"].to_numpy(),
+                "closedate": self.opps["close_date"].to_numpy() // 86_400 * 86_400,
+            }
+        }
+        self.fields = {
+            "opportunity": (
+                "Id",
+                "Name",
+                "AccountId",
+                "Amount",
+                "StageName",
+                "IsWon",
+                "IsClosed",
+                "CloseDate",
+                "OwnerId",
+                "CreatedDate",
+                "LastModifiedDate",
+                "Type",
+            ),
+            "user": ("Id", "Name", "Email", "Username", "IsActive"),
+        }
 
     def error(self, status, message):
-        return Response(status, [{"message": message, "errorCode": "MALFORMED_QUERY" if status == 400
-                                  else "NOT_FOUND"}])
+        return Response(
+            status, [{"message": message, "errorCode": "MALFORMED_QUERY" if status == 400 else "NOT_FOUND"}]
+        )
 
     def unauthorized(self):
         return Response(401, [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}])
@@ -104,15 +133,18 @@ class SalesforceApi(VendorApi):
 
     def _batch(self, request, soql, start):
         obj, fields, rows = self._rows(soql)
-        batch = rows[start:start + self.batch_size]
+        batch = rows[start : start + self.batch_size]
         render = self.opportunity if obj == "opportunity" else self.user
         records = [render(int(i), fields) for i in batch]
         body = {"totalSize": len(rows), "done": start + self.batch_size >= len(rows), "records": records}
         if not body["done"]:
             locator = base64.urlsafe_b64encode(soql.encode()).decode().rstrip("=")
             body["nextRecordsUrl"] = f"/salesforce{API}/query/{locator}-{start + self.batch_size}"
-        served = {"salesforce_opportunities" if obj == "opportunity" else "salesforce_users":
-                  [r["Id"] for r in records if "Id" in r]}
+        served = {
+            "salesforce_opportunities" if obj == "opportunity" else "salesforce_users": [
+                r["Id"] for r in records if "Id" in r
+            ]
+        }
         return Response(200, body, served=served)
 
     def opportunity(self, i, fields):
@@ -121,22 +153,35 @@ class SalesforceApi(VendorApi):
         owner = int(self.owner[i])
         account = f"001{int(row['account']):015d}"
         values = {
-            "Id": row["sf_id"], "Name": f"Account {int(row['account'])} - {OPP_TYPES[int(row['type'])]}",
-            "AccountId": account, "Amount": None if row["amount"] != row["amount"] else float(row["amount"]),
+            "Id": row["sf_id"],
+            "Name": f"Account {int(row['account'])} - {OPP_TYPES[int(row['type'])]}",
+            "AccountId": account,
+            "Amount": None if row["amount"] != row["amount"] else float(row["amount"]),
             "StageName": {-1: "Closed Won", -2: "Closed Lost"}.get(stage) or OPEN_STAGES[stage],
-            "IsWon": bool(row["won"]), "IsClosed": bool(row["closed"]), "CloseDate": iso_date(row["close_date"]),
-            "OwnerId": self.user_rows[owner]["account_id"], "CreatedDate": iso_millis(row["created"]),
-            "LastModifiedDate": iso_millis(row["modified"]), "Type": OPP_TYPES[int(row["type"])],
+            "IsWon": bool(row["won"]),
+            "IsClosed": bool(row["closed"]),
+            "CloseDate": iso_date(row["close_date"]),
+            "OwnerId": self.user_rows[owner]["account_id"],
+            "CreatedDate": iso_millis(row["created"]),
+            "LastModifiedDate": iso_millis(row["modified"]),
+            "Type": OPP_TYPES[int(row["type"])],
         }
         return self._record("Opportunity", row["sf_id"], values, fields)
 
     def user(self, a, fields):
         acc = self.user_rows[a]
-        values = {"Id": acc["account_id"], "Name": acc["name"], "Email": acc["email"],
-                  "Username": acc["email"], "IsActive": bool(acc["active"])}
+        values = {
+            "Id": acc["account_id"],
+            "Name": acc["name"],
+            "Email": acc["email"],
+            "Username": acc["email"],
+            "IsActive": bool(acc["active"]),
+        }
         return self._record("User", acc["account_id"], values, fields)
 
     @staticmethod
     def _record(kind, record_id, values, fields):
-        return {"attributes": {"type": kind, "url": f"{API}/sobjects/{kind}/{record_id}"},
-                **{f: values[f] for f in fields}}
+        return {
+            "attributes": {"type": kind, "url": f"{API}/sobjects/{kind}/{record_id}"},
+            **{f: values[f] for f in fields},
+        }

@@ -1,12 +1,13 @@
 """SonarQube Web API: project search and measure history (string values, points may lack a value)."""
 
+import time
+from datetime import date, datetime
+
 import numpy as np
 
 from .. import config as C
 from ..timeline import epoch
 from .common import BadRequest, Response, VendorApi, page
-from datetime import date, datetime, UTC
-import time
 
 
 def _sonar_time(seconds) -> str:
@@ -40,7 +41,8 @@ class SonarQubeApi(VendorApi):
         self.keys = company.sonar_projects
         self.series_start = np.searchsorted(
             self.points["repo"].to_numpy() * len(C.SONAR_METRICS) + self.points["metric"].to_numpy(),
-            np.arange(len(self.keys) * len(C.SONAR_METRICS) + 1))
+            np.arange(len(self.keys) * len(C.SONAR_METRICS) + 1),
+        )
 
     def error(self, status, message):
         return Response(status, {"errors": [{"msg": message}]})
@@ -52,13 +54,16 @@ class SonarQubeApi(VendorApi):
         number = request.int_arg("p", 1, minimum=1)
         size = request.int_arg("ps", 100, 500, 1)
         lo, hi, _ = page(len(self.keys), (number - 1) * size, size)
-        components = [{"key": k, "name": k.split("_", 1)[-1], "qualifier": "TRK", "visibility": "private"}
-                      for k in self.keys[lo:hi]]
-        return Response(200, {"paging": {"pageIndex": number, "pageSize": size, "total": len(self.keys)},
-                              "components": components})
+        components = [
+            {"key": k, "name": k.split("_", 1)[-1], "qualifier": "TRK", "visibility": "private"}
+            for k in self.keys[lo:hi]
+        ]
+        return Response(
+            200, {"paging": {"pageIndex": number, "pageSize": size, "total": len(self.keys)}, "components": components}
+        )
 
     def history_series(self, repo, metric, start, end):
-        a, b = self.series_start[repo * len(C.SONAR_METRICS) + metric: repo * len(C.SONAR_METRICS) + metric + 2]
+        a, b = self.series_start[repo * len(C.SONAR_METRICS) + metric : repo * len(C.SONAR_METRICS) + metric + 2]
         dates = self.points["date"].to_numpy()[a:b]
         lo, hi = np.searchsorted(dates, start), np.searchsorted(dates, end, side="right")
         return np.arange(a + lo, a + hi)
@@ -92,5 +97,8 @@ class SonarQubeApi(VendorApi):
                 points.append(point)
                 served.append(f"{component}|{metric}|{point['date']}")
             measures.append({"metric": metric, "history": points})
-        return Response(200, {"paging": {"pageIndex": number, "pageSize": size, "total": total},
-                              "measures": measures}, served={"sonarqube_measures": served})
+        return Response(
+            200,
+            {"paging": {"pageIndex": number, "pageSize": size, "total": total}, "measures": measures},
+            served={"sonarqube_measures": served},
+        )

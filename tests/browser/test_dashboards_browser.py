@@ -2,6 +2,7 @@
 asset publishes open from file://, draw every chart, log no error and send no request off the machine;
 names and comments from the sources stay text. Screenshots land in ``TEST_ARTIFACTS_DIR``."""
 
+import contextlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -44,8 +45,9 @@ def site(analysed, tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("published") / "dashboards"
     with pytest.MonkeyPatch.context() as env:
         env.setenv("DASHBOARDS_DIR", str(folder))
-        assert dg.materialize([dashboard_site], resources={"warehouse": warehouse},
-                              instance=dg.DagsterInstance.ephemeral()).success
+        assert dg.materialize(
+            [dashboard_site], resources={"warehouse": warehouse}, instance=dg.DagsterInstance.ephemeral()
+        ).success
     assert (folder / "index.html").is_file()
     return folder
 
@@ -85,12 +87,12 @@ def visit(browser) -> Iterator[Callable[..., Visit]]:
         if follow:
             with page.expect_navigation(wait_until="load"):
                 page.locator(follow).first.click()
-        try:
+        with contextlib.suppress(PlaywrightTimeout):  # the chart assertions say which figure is missing
             page.wait_for_function(
                 "sel => [...document.querySelectorAll(sel)].every(g => g.querySelector('.main-svg'))",
-                arg=GRAPHS, timeout=RENDER_TIMEOUT_MS)
-        except PlaywrightTimeout:
-            pass  # the chart assertions say which figure is missing
+                arg=GRAPHS,
+                timeout=RENDER_TIMEOUT_MS,
+            )
         return seen
 
     yield open_page
@@ -105,7 +107,8 @@ def file_of(url: str) -> Path:
 
 
 def charts(page: Page) -> dict:
-    return page.evaluate("""sel => {
+    return page.evaluate(
+        """sel => {
         const graphs = [...document.querySelectorAll(sel)];
         let shipped = [];  // figures the page carries as JSON for its own script to draw, if it does so
         try { shipped = JSON.parse(document.getElementById('figures').textContent).figures.map(f => f.id); }
@@ -117,7 +120,9 @@ def charts(page: Page) -> dict:
                          .map(g => g.id || g.outerHTML.slice(0, 80)),
             homeless: shipped.filter(id => !document.getElementById(id)),
         };
-    }""", GRAPHS)
+    }""",
+        GRAPHS,
+    )
 
 
 def visible_text(page: Page) -> str:
@@ -150,18 +155,26 @@ def test_every_link_on_the_index_opens_a_page_of_the_site(site, visit):
     missing = sorted(str(t) for t in targets if not t.is_file())
     assert missing == []
     relative = {t.relative_to(site.resolve()).as_posix() for t in targets}
-    assert {"executive.html", "hr/calibration.html", "hr/merit.html", "hr/promotion.html",
-            "hr/unmatched-accounts.html"} <= relative
+    assert {
+        "executive.html",
+        "hr/calibration.html",
+        "hr/merit.html",
+        "hr/promotion.html",
+        "hr/unmatched-accounts.html",
+    } <= relative
     assert any(r.startswith("people/") for r in relative)
     assert any(r.startswith("managers/") for r in relative)
 
 
-@pytest.mark.parametrize(("name", "follow", "min_charts"), [
-    ("index", None, 0),
-    ("individual", 'a[href*="people/"]', 1),
-    ("manager", 'a[href*="managers/"]', 1),
-    ("executive", 'a[href*="executive.html"]', 1),
-])
+@pytest.mark.parametrize(
+    ("name", "follow", "min_charts"),
+    [
+        ("index", None, 0),
+        ("individual", 'a[href*="people/"]', 1),
+        ("manager", 'a[href*="managers/"]', 1),
+        ("executive", 'a[href*="executive.html"]', 1),
+    ],
+)
 def test_page_draws_every_chart_offline_without_errors(site, visit, name, follow, min_charts):
     seen = visit(site / "index.html", follow=follow)
     if follow:
@@ -189,8 +202,12 @@ def hostile_target(data: SiteData) -> tuple[str, str]:
     commented = set(data.comments.loc[data.comments["cycle"] == latest, "employee_id"])
     quarters = data.performance[data.performance["period_type"] == "quarter"]
     scores = quarters[quarters["period_start"] == quarters["period_start"].max()][["employee_id", "performance_score"]]
-    people = data.employees[data.employees["is_active"].astype(bool) & (data.employees["direct_reports"] == 0)
-                            & data.employees["manager_id"].notna() & data.employees["employee_id"].isin(commented)]
+    people = data.employees[
+        data.employees["is_active"].astype(bool)
+        & (data.employees["direct_reports"] == 0)
+        & data.employees["manager_id"].notna()
+        & data.employees["employee_id"].isin(commented)
+    ]
     person = people.merge(scores, on="employee_id").sort_values(["performance_score", "employee_id"]).iloc[0]
     return person["employee_id"], person["manager_id"]
 

@@ -10,10 +10,23 @@ from orchestration.assets.analytics_tables import TARGET_SQL
 from orchestration.assets.calibration import rating_calibration
 
 TABLES = {
-    "calibrated_ratings", "calibration_by_manager", "calibration_by_group", "calibration_outliers",
-    "calibration_fairness", "calibration_summary", "rating_audit", "merit_plan", "merit_pools",
-    "promotion_readiness", "succession_pipeline", "top_performer_signals", "attrition_risk_signals",
-    "early_signal_models", "early_signal_coefficients", "process_health", "process_health_overall",
+    "calibrated_ratings",
+    "calibration_by_manager",
+    "calibration_by_group",
+    "calibration_outliers",
+    "calibration_fairness",
+    "calibration_summary",
+    "rating_audit",
+    "merit_plan",
+    "merit_pools",
+    "promotion_readiness",
+    "succession_pipeline",
+    "top_performer_signals",
+    "attrition_risk_signals",
+    "early_signal_models",
+    "early_signal_coefficients",
+    "process_health",
+    "process_health_overall",
 }
 
 
@@ -27,8 +40,14 @@ def test_every_analytics_table_is_materialised_with_its_figures(analysed):
     assert result.success
     materialised = {e.asset_key.path[1]: e.materialization.metadata for e in result.get_asset_materialization_events()}
     assert set(materialised) == TABLES
-    assert set(frame(warehouse, "select table_name from information_schema.tables "
-                                "where table_schema = 'analytics'")["table_name"]) == TABLES
+    assert (
+        set(
+            frame(warehouse, "select table_name from information_schema.tables where table_schema = 'analytics'")[
+                "table_name"
+            ]
+        )
+        == TABLES
+    )
     assert {"inflation_before_pct", "calibration_variance_after_pct"} <= set(materialised["calibration_summary"])
     assert {"top_performer/auc", "regrettable_attrition/brier"} <= set(materialised["early_signal_models"])
     assert "lowest_pool_used_pct" in materialised["merit_pools"]
@@ -54,8 +73,9 @@ def test_rating_audit_is_append_only(analysed):
     before = frame(warehouse, "select * from analytics.rating_audit order by all")
     changes = frame(warehouse, "select count(*) as n from analytics.calibrated_ratings where is_changed")["n"][0]
     assert len(before) == changes > 0
-    rerun = dg.materialize([rating_calibration], resources={"warehouse": warehouse},
-                           instance=dg.DagsterInstance.ephemeral())
+    rerun = dg.materialize(
+        [rating_calibration], resources={"warehouse": warehouse}, instance=dg.DagsterInstance.ephemeral()
+    )
     audit = [e for e in rerun.get_asset_materialization_events() if e.asset_key.path[1] == "rating_audit"]
     assert audit[0].materialization.metadata["rows_added"].value == 0
     pd.testing.assert_frame_equal(frame(warehouse, "select * from analytics.rating_audit order by all"), before)
@@ -77,8 +97,9 @@ def test_merit_pools_are_spent_to_the_cent_without_overspending(analysed):
 def test_a_review_cycle_is_its_quarter_and_merit_rewards_the_twelve_months_ending_with_it(analysed):
     warehouse, _ = analysed
     cycle = frame(warehouse, "select * from marts.dim_review_cycles where cycle = '2026-Q3'").iloc[0]
-    assert [str(cycle[c].date()) for c in ("quarter_start", "quarter_end", "merit_window_start", "merit_window_end")] \
-        == ["2026-07-01", "2026-09-30", "2025-10-01", "2026-09-30"]
+    assert [
+        str(cycle[c].date()) for c in ("quarter_start", "quarter_end", "merit_window_start", "merit_window_end")
+    ] == ["2026-07-01", "2026-09-30", "2025-10-01", "2026-09-30"]
 
 
 def test_promotion_readiness_covers_the_active_employees(analysed):
@@ -99,7 +120,10 @@ def test_early_signals_score_the_active_people_or_say_why_not(analysed):
     features = frame(warehouse, "select feature from analytics.early_signal_coefficients")["feature"]
     assert not features.str.contains("gender").any()
     active = set(frame(warehouse, "select employee_id from marts.dim_employees where is_active")["employee_id"])
-    for model, table in (("top_performer", "top_performer_signals"), ("regrettable_attrition", "attrition_risk_signals")):
+    for model, table in (
+        ("top_performer", "top_performer_signals"),
+        ("regrettable_attrition", "attrition_risk_signals"),
+    ):
         signals = frame(warehouse, f"select * from analytics.{table}")
         assert set(signals["employee_id"]) <= active
         # Three months of history are too few to label anyone: the model says so instead of guessing.

@@ -29,10 +29,15 @@ def load(module, server, warehouse: Warehouse, window):
 
 def keys_in(warehouse: Warehouse, table: str) -> set[str]:
     with duckdb.connect(warehouse.path, read_only=True) as con:
-        columns = [c for (c,) in con.execute(
-            "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? "
-            "and column_name not in ('payload', '_loaded_at', '_window_start', '_window_end') "
-            "and column_name not like '\\_dlt%' escape '\\' order by ordinal_position", [table]).fetchall()]
+        columns = [
+            c
+            for (c,) in con.execute(
+                "select column_name from information_schema.columns where table_schema = 'raw' and table_name = ? "
+                "and column_name not in ('payload', '_loaded_at', '_window_start', '_window_end') "
+                "and column_name not like '\\_dlt%' escape '\\' order by ordinal_position",
+                [table],
+            ).fetchall()
+        ]
         rows = con.execute(f'select {", ".join(columns)} from raw."{table}"').fetchall()
     keys = ["|".join(map(str, row)) for row in rows]
     assert len(keys) == len(set(keys)), f"{table} has duplicate keys"
@@ -102,7 +107,9 @@ def test_malformed_json_names_source_url_and_page_and_keeps_earlier_loads(module
 def test_retries_give_up_with_a_clear_error(sandbox, warehouse):
     sandbox.faults.add("pagerduty", "server_error", times=10)
     incidents = pagerduty.source(pagerduty.Settings.from_env(live_environment(sandbox.info())), SEPTEMBER, TEST_POLICY)
-    with pytest.raises(Exception, match=r"pagerduty: page 1 of http://127\.0\.0\.1:\d+/pagerduty/incidents\S* failed: HTTP 503"):
+    with pytest.raises(
+        Exception, match=r"pagerduty: page 1 of http://127\.0\.0\.1:\d+/pagerduty/incidents\S* failed: HTTP 503"
+    ):
         warehouse.dlt_pipeline("raw_pagerduty").run(incidents.with_resources("pagerduty_incidents"))
     assert sandbox.request_counts["pagerduty"] == TEST_POLICY.max_attempts
 

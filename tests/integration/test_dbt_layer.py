@@ -16,9 +16,21 @@ from orchestration.dbt_project import DBT_PROJECT
 from tests.conftest import DBT
 
 METRICS = {
-    "revenue_closed", "pipeline_generation", "win_rate", "customer_retention", "story_points_delivered",
-    "sprint_completion_rate", "code_quality_score", "cycle_time", "code_review_participation",
-    "production_incidents", "tickets_resolved", "csat", "first_response_time", "resolution_time", "team_outcome",
+    "revenue_closed",
+    "pipeline_generation",
+    "win_rate",
+    "customer_retention",
+    "story_points_delivered",
+    "sprint_completion_rate",
+    "code_quality_score",
+    "cycle_time",
+    "code_review_participation",
+    "production_incidents",
+    "tickets_resolved",
+    "csat",
+    "first_response_time",
+    "resolution_time",
+    "team_outcome",
 }
 
 
@@ -43,13 +55,22 @@ def test_one_lineage_from_raw_to_marts_grouped_by_layer():
     groups = {key.path[0]: spec.group_name for key, spec in specs.items()}
     assert groups == {"framework": "framework", "staging": "staging", "intermediate": "intermediate", "marts": "marts"}
     marts = {key.path[1] for key in specs if key.path[0] == "marts"}
-    assert {"dim_employees", "fct_metric_scores", "fct_category_scores", "fct_performance_scores",
-            "fct_manager_ratings", "fct_competency_ratings", "rpt_unmatched_accounts"} <= marts
+    assert {
+        "dim_employees",
+        "fct_metric_scores",
+        "fct_category_scores",
+        "fct_performance_scores",
+        "fct_manager_ratings",
+        "fct_competency_ratings",
+        "rpt_unmatched_accounts",
+    } <= marts
 
 
 def test_every_employee_is_in_dim_employees_with_pay_and_hierarchy(built, company):
     warehouse, _ = built
-    rows = query(warehouse, "select employee_id, level_group, compa_ratio, depth, total_reports from marts.dim_employees")
+    rows = query(
+        warehouse, "select employee_id, level_group, compa_ratio, depth, total_reports from marts.dim_employees"
+    )
     assert {r[0] for r in rows} == set(company.employees["employee_id"])
     root = [r for r in rows if r[3] == 0]
     assert len(root) == 1 and root[0][4] == len(rows) - 1  # the CEO's line is everyone else
@@ -58,9 +79,12 @@ def test_every_employee_is_in_dim_employees_with_pay_and_hierarchy(built, compan
 
 def test_all_fifteen_metrics_have_values_and_scores(built):
     warehouse, _ = built
-    rows = query(warehouse, """
+    rows = query(
+        warehouse,
+        """
         select metric_key, count(metric_value), min(metric_score), max(metric_score)
-        from marts.fct_metric_scores where period_type = 'quarter' group by 1""")
+        from marts.fct_metric_scores where period_type = 'quarter' group by 1""",
+    )
     assert {r[0] for r in rows} == METRICS
     for metric, values, low, high in rows:
         assert values > 0, metric
@@ -70,7 +94,13 @@ def test_all_fifteen_metrics_have_values_and_scores(built):
 def test_revenue_closed_matches_the_salesforce_records(built):
     """Recomputed in Python from the raw JSON: won amounts per owner per quarter, per active month."""
     warehouse, _ = built
-    owners = {r[0]: r[1] for r in query(warehouse, "select account_id, employee_id from intermediate.int_accounts_resolved where source = 'salesforce'")}
+    owners = {
+        r[0]: r[1]
+        for r in query(
+            warehouse,
+            "select account_id, employee_id from intermediate.int_accounts_resolved where source = 'salesforce'",
+        )
+    }
     totals: dict[str, float] = {}
     for (payload,) in query(warehouse, "select payload from raw.salesforce_opportunities"):
         record = json.loads(payload)
@@ -78,10 +108,13 @@ def test_revenue_closed_matches_the_salesforce_records(built):
             employee = owners.get(record["OwnerId"])
             if employee:
                 totals[employee] = totals.get(employee, 0.0) + (record["Amount"] or 0.0)
-    scored = query(warehouse, """
+    scored = query(
+        warehouse,
+        """
         select s.employee_id, s.numerator, s.metric_value * s.denominator
         from marts.fct_metric_scores as s
-        where s.metric_key = 'revenue_closed' and s.period_type = 'quarter' and s.period_start = '2026-07-01'""")
+        where s.metric_key = 'revenue_closed' and s.period_type = 'quarter' and s.period_start = '2026-07-01'""",
+    )
     assert totals and scored
     for employee, numerator, value_times_months in scored:
         if numerator is None:  # no Salesforce account: no data, not a zero
@@ -94,8 +127,14 @@ def test_revenue_closed_matches_the_salesforce_records(built):
 def test_unmatched_accounts_are_exactly_those_whose_email_is_not_the_hris_one(built, company):
     warehouse, _ = built
     hris_email = dict(zip(company.people.index, company.people["work_email"].str.lower()))
-    resolved = {(r[0], r[1]): r[2] for r in query(warehouse, "select source, account_id, employee_id from intermediate.int_accounts_resolved")}
-    served_email = {(r[0], r[1]): r[2] for r in query(warehouse, "select source, account_id, account_email from intermediate.int_accounts_resolved")}
+    resolved = {
+        (r[0], r[1]): r[2]
+        for r in query(warehouse, "select source, account_id, employee_id from intermediate.int_accounts_resolved")
+    }
+    served_email = {
+        (r[0], r[1]): r[2]
+        for r in query(warehouse, "select source, account_id, account_email from intermediate.int_accounts_resolved")
+    }
     employee_of = dict(zip(company.people.index, company.people["employee_id"]))
     checked = 0
     for system, accounts in company.accounts.items():
@@ -115,23 +154,31 @@ def test_unmatched_accounts_are_exactly_those_whose_email_is_not_the_hris_one(bu
 
 def test_performance_scores_carry_coverage_and_a_band(built):
     warehouse, _ = built
-    rows = query(warehouse, """
+    rows = query(
+        warehouse,
+        """
         select level_group, count(*), count(performance_score), min(coverage), max(coverage),
                count(*) filter (where rating_band is null and performance_score is not null)
-        from marts.fct_performance_scores where period_type = 'quarter' group by 1""")
+        from marts.fct_performance_scores where period_type = 'quarter' group by 1""",
+    )
     groups = {r[0]: r for r in rows}
     assert set(groups) == {"IC", "manager", "senior"}
     for group, count, scored, low, high, unbanded in rows:
         assert scored == count and unbanded == 0, group
         assert 0 < low <= high <= 1
     low = query(warehouse, "select count(*) from marts.fct_performance_scores where is_low_coverage")[0][0]
-    executive_ics = query(warehouse, "select count(*) from marts.dim_employees where role = 'executive' and level_group = 'IC'")[0][0]
+    executive_ics = query(
+        warehouse, "select count(*) from marts.dim_employees where role = 'executive' and level_group = 'IC'"
+    )[0][0]
     assert low >= executive_ics  # no metrics of their own: impact alone is too little to trust
 
 
 def test_submitted_ratings_sit_beside_the_data_driven_band(built):
     warehouse, _ = built
-    rows = query(warehouse, "select count(*), count(data_driven_band), avg(abs(band_difference)) from marts.fct_manager_ratings where cycle = '2026-Q3'")
+    rows = query(
+        warehouse,
+        "select count(*), count(data_driven_band), avg(abs(band_difference)) from marts.fct_manager_ratings where cycle = '2026-Q3'",
+    )
     count, banded, mean_gap = rows[0]
     assert count > 50 and banded > 0.9 * count
     assert 0 < mean_gap < 1.5
@@ -147,13 +194,25 @@ def test_bad_framework_configuration_is_rejected_naming_the_rule(tmp_path):
     lines[3] = lines[3].replace(",0.45,0.38,0.30,0.20,", ",0.45,0.30,0.38,0.20,")  # strong below meets
     lines.append(lines[4])  # duplicate (role, metric_key)
     seed.write_text("\n".join(lines) + "\n")
-    env = {"WAREHOUSE_PATH": str(tmp_path / "w.duckdb"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PATH": str(Path(DBT).parent)}
+    env = {
+        "WAREHOUSE_PATH": str(tmp_path / "w.duckdb"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        "PATH": str(Path(DBT).parent),
+    }
     run = subprocess.run(
         [DBT, "build", "--select", "metric_definitions", "--profiles-dir", str(project)],
-        cwd=project, env=env, capture_output=True, text=True, timeout=300,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert run.returncode != 0
-    failures = {line.split("Failure in test ")[1].split(" ")[0] for line in run.stdout.splitlines() if "Failure in test " in line}
+    failures = {
+        line.split("Failure in test ")[1].split(" ")[0]
+        for line in run.stdout.splitlines()
+        if "Failure in test " in line
+    }
     assert any(f.startswith("weights_sum_to_one_metric_definitions") for f in failures), run.stdout[-3000:]
     assert any(f.startswith("accepted_values_metric_definitions_category") for f in failures)
     assert "assert_metric_thresholds_are_monotonic" in failures
@@ -165,7 +224,11 @@ def test_docs_generate_into_a_page_that_works_offline(built, tmp_path):
     env = {"WAREHOUSE_PATH": warehouse.path, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PATH": str(Path(DBT).parent)}
     run = subprocess.run(
         [DBT, "docs", "generate", "--static", "--target-path", str(tmp_path)],
-        cwd=DBT_PROJECT.project_dir, env=env, capture_output=True, text=True, timeout=300,
+        cwd=DBT_PROJECT.project_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert run.returncode == 0, run.stdout[-3000:]
     page = (tmp_path / "static_index.html").read_text()
@@ -177,23 +240,41 @@ def test_nightly_build_parses_only_new_loads_and_replaces_changed_rows(built, tm
     copy = tmp_path / "warehouse.duckdb"
     shutil.copy(warehouse.path, copy)
     with duckdb.connect(str(copy)) as con:
-        ticket, = con.execute("select id from raw.zendesk_tickets order by id limit 1").fetchone()
-        con.execute("update raw.zendesk_tickets set _loaded_at = now(), "
-                    "payload = json_merge_patch(payload, '{\"status\": \"reopened\"}') where id = ?", [ticket])
-        con.execute("update raw.zendesk_tickets set payload = json_merge_patch(payload, '{\"status\": \"stale\"}') "
-                    "where id <> ?", [ticket])
+        (ticket,) = con.execute("select id from raw.zendesk_tickets order by id limit 1").fetchone()
+        con.execute(
+            "update raw.zendesk_tickets set _loaded_at = now(), "
+            'payload = json_merge_patch(payload, \'{"status": "reopened"}\') where id = ?',
+            [ticket],
+        )
+        con.execute(
+            'update raw.zendesk_tickets set payload = json_merge_patch(payload, \'{"status": "stale"}\') where id <> ?',
+            [ticket],
+        )
         before = con.execute("select count(*) from staging.stg_zendesk__tickets").fetchone()[0]
     env = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PATH": str(Path(DBT).parent)}
     run = subprocess.run(
-        [DBT, "run", "--select", "stg_zendesk__tickets", "--target-path", str(tmp_path / "target"),
-         "--vars", json.dumps({"warehouse_path": str(copy)})],
-        cwd=DBT_PROJECT.project_dir, env=env, capture_output=True, text=True, timeout=300,
+        [
+            DBT,
+            "run",
+            "--select",
+            "stg_zendesk__tickets",
+            "--target-path",
+            str(tmp_path / "target"),
+            "--vars",
+            json.dumps({"warehouse_path": str(copy)}),
+        ],
+        cwd=DBT_PROJECT.project_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert run.returncode == 0, run.stdout[-3000:]
     with duckdb.connect(str(copy), read_only=True) as con:
         statuses = dict(con.execute("select status, count(*) from staging.stg_zendesk__tickets group by 1").fetchall())
-        assert con.execute("select status from staging.stg_zendesk__tickets where ticket_id = ?",
-                           [ticket]).fetchone() == ("reopened",)
+        assert con.execute(
+            "select status from staging.stg_zendesk__tickets where ticket_id = ?", [ticket]
+        ).fetchone() == ("reopened",)
         assert con.execute("select count(*) from staging.stg_zendesk__tickets").fetchone()[0] == before
     # Rows not loaded again were not parsed again: their payload edit did not reach staging.
     assert "stale" not in statuses

@@ -8,10 +8,10 @@ from dagster_dlt import DagsterDltResource
 from orchestration.assets.raw import activity_assets, snapshot_assets
 from orchestration.partitions import range_tags
 from orchestration.resources import Warehouse
-from tests.conftest import AUGUST, SEPTEMBER, sandbox_systems
 from sources.reviews import EXPORTS
-from tests.oracle import expected_keys, export_rows, in_window_keys
+from tests.conftest import AUGUST, SEPTEMBER, sandbox_systems
 from tests.integration.test_connectors import keys_in
+from tests.oracle import expected_keys, export_rows, in_window_keys
 
 ACTIVITY_TABLES = sorted(key.path[-1] for assets in activity_assets for key in assets.keys)
 RAW_TABLES = sorted(key.path[-1] for assets in [*activity_assets, *snapshot_assets] for key in assets.keys)

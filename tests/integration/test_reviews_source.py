@@ -48,9 +48,12 @@ def test_valid_exports_load_typed(exports, warehouse):
         with (exports / model.FILE).open() as handle:
             assert counts(warehouse)[table] == sum(1 for _ in csv.DictReader(handle))
     with duckdb.connect(warehouse.path, read_only=True) as con:
-        types = dict(con.execute(
-            "select column_name, data_type from information_schema.columns "
-            "where table_schema = 'raw' and table_name = 'review_competency_ratings'").fetchall())
+        types = dict(
+            con.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = 'raw' and table_name = 'review_competency_ratings'"
+            ).fetchall()
+        )
         assert types["level"] == "BIGINT"
         assert types["_loaded_at"].startswith("TIMESTAMP")
         ratings = {r for (r,) in con.execute("select distinct rating from raw.review_manager_ratings").fetchall()}
@@ -68,17 +71,59 @@ def set_value(row_number, column, value):
 @pytest.mark.parametrize(
     ("file", "edit", "message"),
     [
-        ("manager_ratings.csv", set_value(3, "rating", "Great"), r"manager_ratings\.csv: row 3, column rating: Input should be 'Exceptional'"),
-        ("competency_ratings.csv", set_value(7, "level", "6"), r"competency_ratings\.csv: row 7, column level: Input should be less than or equal to 5"),
-        ("process_survey.csv", set_value(2, "score", "ten"), r"process_survey\.csv: row 2, column score: Input should be a valid integer"),
+        (
+            "manager_ratings.csv",
+            set_value(3, "rating", "Great"),
+            r"manager_ratings\.csv: row 3, column rating: Input should be 'Exceptional'",
+        ),
+        (
+            "competency_ratings.csv",
+            set_value(7, "level", "6"),
+            r"competency_ratings\.csv: row 7, column level: Input should be less than or equal to 5",
+        ),
+        (
+            "process_survey.csv",
+            set_value(2, "score", "ten"),
+            r"process_survey\.csv: row 2, column score: Input should be a valid integer",
+        ),
         ("appeals.csv", set_value(1, "status", "pending"), r"appeals\.csv: row 1, column status"),
-        ("review_completions.csv", set_value(4, "started_at", "2026-10-01T10:00:00"), r"review_completions\.csv: row 4, column started_at: Input should have timezone info"),
-        ("review_completions.csv", set_value(2, "active_minutes", "-10"), r"review_completions\.csv: row 2, column active_minutes: Input should be greater than or equal to 0"),
-        ("manager_ratings.csv", set_value(5, "cycle", "2026Q3"), r"manager_ratings\.csv: row 5, column cycle: String should match pattern"),
-        ("manager_ratings.csv", lambda h, r: ([c for c in h if c != "manager_id"], r), r"manager_ratings\.csv: header row: missing column\(s\) manager_id"),
-        ("manager_ratings.csv", lambda h, r: (h, [*r, r[0]]), r"manager_ratings\.csv: row \d+, columns cycle, employee_id: duplicates row 1"),
+        (
+            "review_completions.csv",
+            set_value(4, "started_at", "2026-10-01T10:00:00"),
+            r"review_completions\.csv: row 4, column started_at: Input should have timezone info",
+        ),
+        (
+            "review_completions.csv",
+            set_value(2, "active_minutes", "-10"),
+            r"review_completions\.csv: row 2, column active_minutes: Input should be greater than or equal to 0",
+        ),
+        (
+            "manager_ratings.csv",
+            set_value(5, "cycle", "2026Q3"),
+            r"manager_ratings\.csv: row 5, column cycle: String should match pattern",
+        ),
+        (
+            "manager_ratings.csv",
+            lambda h, r: ([c for c in h if c != "manager_id"], r),
+            r"manager_ratings\.csv: header row: missing column\(s\) manager_id",
+        ),
+        (
+            "manager_ratings.csv",
+            lambda h, r: (h, [*r, r[0]]),
+            r"manager_ratings\.csv: row \d+, columns cycle, employee_id: duplicates row 1",
+        ),
     ],
-    ids=["unknown-rating", "level-out-of-range", "score-not-integer", "unknown-status", "naive-timestamp", "negative-minutes", "bad-cycle", "missing-column", "duplicate-key"],
+    ids=[
+        "unknown-rating",
+        "level-out-of-range",
+        "score-not-integer",
+        "unknown-status",
+        "naive-timestamp",
+        "negative-minutes",
+        "bad-cycle",
+        "missing-column",
+        "duplicate-key",
+    ],
 )
 def test_bad_export_is_rejected_naming_file_row_and_column(exports, warehouse, file, edit, message):
     load(exports, warehouse)
@@ -106,4 +151,7 @@ def test_extra_columns_are_ignored_and_empty_optional_values_are_null(exports, w
     rewrite(exports / "competency_ratings.csv", edit)
     load(exports, warehouse)
     with duckdb.connect(warehouse.path, read_only=True) as con:
-        assert con.execute("select count(*) from raw.review_competency_ratings where comment is not null").fetchone()[0] == 0
+        assert (
+            con.execute("select count(*) from raw.review_competency_ratings where comment is not null").fetchone()[0]
+            == 0
+        )

@@ -100,8 +100,9 @@ def test_jira_search_pages_with_tokens(server, company):
     seen, token = [], None
     while True:
         params = {"jql": JQL, "maxResults": 50, "fields": "assignee,updated,customfield_10016,customfield_10020"}
-        body = _get(server, "jira", "/rest/api/3/search/jql", BASIC, **params, **(
-            {"nextPageToken": token} if token else {})).json()
+        body = _get(
+            server, "jira", "/rest/api/3/search/jql", BASIC, **params, **({"nextPageToken": token} if token else {})
+        ).json()
         assert "total" not in body
         seen += body["issues"]
         token = body.get("nextPageToken")
@@ -122,23 +123,43 @@ def test_jira_search_pages_with_tokens(server, company):
 
 def test_github_graphql_and_rest(server, company):
     owner, name = company.github_repos[0].split("/")
-    query = "query($owner:String!,$name:String!,$first:Int!,$after:String){repository(owner:$owner,name:$name)" \
-            "{pullRequests(first:$first,after:$after){pageInfo{hasNextPage endCursor} nodes{number updatedAt}}}}"
+    query = (
+        "query($owner:String!,$name:String!,$first:Int!,$after:String){repository(owner:$owner,name:$name)"
+        "{pullRequests(first:$first,after:$after){pageInfo{hasNextPage endCursor} nodes{number updatedAt}}}}"
+    )
     after, pages = None, 0
     for _ in range(2):
-        body = requests.post(server.base_url("github") + "/graphql", headers=BEARER, timeout=10, json={
-            "query": query, "variables": {"owner": owner, "name": name, "first": 10, "after": after}}).json()
+        body = requests.post(
+            server.base_url("github") + "/graphql",
+            headers=BEARER,
+            timeout=10,
+            json={"query": query, "variables": {"owner": owner, "name": name, "first": 10, "after": after}},
+        ).json()
         connection = body["data"]["repository"]["pullRequests"]
         assert len(connection["nodes"]) == 10 and connection["pageInfo"]["hasNextPage"]
         after, pages = connection["pageInfo"]["endCursor"], pages + 1
-    missing = requests.post(server.base_url("github") + "/graphql", headers=BEARER, json={
-        "query": query, "variables": {"owner": owner, "name": "nope", "first": 10, "after": None}})
+    missing = requests.post(
+        server.base_url("github") + "/graphql",
+        headers=BEARER,
+        json={"query": query, "variables": {"owner": owner, "name": "nope", "first": 10, "after": None}},
+    )
     assert missing.status_code == 200 and missing.json()["errors"][0]["type"] == "NOT_FOUND"
-    members = requests.post(server.base_url("github") + "/graphql", headers=BEARER, json={
-        "query": "membersWithRole", "variables": {"login": company.github_org, "first": 5, "after": None}}).json()
+    members = requests.post(
+        server.base_url("github") + "/graphql",
+        headers=BEARER,
+        json={"query": "membersWithRole", "variables": {"login": company.github_org, "first": 5, "after": None}},
+    ).json()
     assert len(members["data"]["organization"]["membersWithRole"]["nodes"]) == 5
-    rest = _get(server, "github", f"/repos/{owner}/{name}/pulls", BEARER, state="all", sort="updated",
-                direction="desc", per_page=5)
+    rest = _get(
+        server,
+        "github",
+        f"/repos/{owner}/{name}/pulls",
+        BEARER,
+        state="all",
+        sort="updated",
+        direction="desc",
+        per_page=5,
+    )
     assert len(rest.json()) == 5 and 'rel="next"' in rest.headers["Link"]
     reviews = _get(server, "github", f"/repos/{owner}/{name}/pulls/{rest.json()[0]['number']}/reviews", BEARER)
     assert isinstance(reviews.json(), list)
@@ -146,8 +167,16 @@ def test_github_graphql_and_rest(server, company):
 
 
 def test_sonarqube_history_paging(server, company):
-    body = _get(server, "sonarqube", "/api/measures/search_history", BEARER, component=company.sonar_projects[0],
-                metrics="coverage,sqale_rating", p=2, ps=10).json()
+    body = _get(
+        server,
+        "sonarqube",
+        "/api/measures/search_history",
+        BEARER,
+        component=company.sonar_projects[0],
+        metrics="coverage,sqale_rating",
+        p=2,
+        ps=10,
+    ).json()
     assert body["paging"] == {"pageIndex": 2, "pageSize": 10, "total": 52}
     assert [m["metric"] for m in body["measures"]] == ["coverage", "sqale_rating"]
     assert all(isinstance(p.get("value", ""), str) for m in body["measures"] for p in m["history"])
@@ -155,28 +184,45 @@ def test_sonarqube_history_paging(server, company):
 
 def test_salesforce_query_and_more(server, company, monkeypatch):
     monkeypatch.setattr(server.apis["salesforce"], "batch_size", 500)
-    soql = ("SELECT Id, Amount, StageName, IsWon, OwnerId, Type FROM Opportunity WHERE LastModifiedDate >= "
-            "2025-11-01T00:00:00Z AND LastModifiedDate < 2026-11-01T00:00:00Z ORDER BY LastModifiedDate")
+    soql = (
+        "SELECT Id, Amount, StageName, IsWon, OwnerId, Type FROM Opportunity WHERE LastModifiedDate >= "
+        "2025-11-01T00:00:00Z AND LastModifiedDate < 2026-11-01T00:00:00Z ORDER BY LastModifiedDate"
+    )
     body = _get(server, "salesforce", "/services/data/v62.0/query", BEARER, q=soql).json()
     assert body["totalSize"] == len(company.tables["opportunities"]) > 500 and not body["done"]
     assert set(body["records"][0]) == {"attributes", "Id", "Amount", "StageName", "IsWon", "OwnerId", "Type"}
     more = requests.get(server.url + body["nextRecordsUrl"], headers=BEARER, timeout=10).json()
     assert more["records"][0]["Id"] != body["records"][0]["Id"]
-    bad = requests.get(server.base_url("salesforce") + "/services/data/v62.0/query", headers=BEARER,
-                       params={"q": "SELEKT nothing"})
+    bad = requests.get(
+        server.base_url("salesforce") + "/services/data/v62.0/query", headers=BEARER, params={"q": "SELEKT nothing"}
+    )
     assert bad.status_code == 400 and bad.json()[0]["errorCode"] == "MALFORMED_QUERY"
 
 
 def test_zendesk_cursor_export_and_ratings(server):
-    first = _get(server, "zendesk", "/api/v2/incremental/tickets/cursor.json", BASIC, start_time=0,
-                 per_page=100, include="metric_sets").json()
+    first = _get(
+        server,
+        "zendesk",
+        "/api/v2/incremental/tickets/cursor.json",
+        BASIC,
+        start_time=0,
+        per_page=100,
+        include="metric_sets",
+    ).json()
     assert len(first["tickets"]) == len(first["metric_sets"]) == 100 and not first["end_of_stream"]
     assert first["after_url"].startswith(server.url)
     second = requests.get(first["after_url"], headers=BASIC, timeout=10).json()
     keys = [(t["updated_at"], t["id"]) for t in first["tickets"] + second["tickets"]]
     assert keys == sorted(keys)
-    ratings = _get(server, "zendesk", "/api/v2/satisfaction_ratings", BASIC, start_time=0,
-                   end_time=2_000_000_000, **{"page[size]": 50}).json()
+    ratings = _get(
+        server,
+        "zendesk",
+        "/api/v2/satisfaction_ratings",
+        BASIC,
+        start_time=0,
+        end_time=2_000_000_000,
+        **{"page[size]": 50},
+    ).json()
     assert ratings["meta"]["has_more"] and ratings["links"]["next"].startswith(server.url)
     agents = _get(server, "zendesk", "/api/v2/users", BASIC, role="agent", **{"page[size]": 3}).json()
     assert len(agents["users"]) == 3 and agents["meta"]["has_more"]
@@ -188,15 +234,21 @@ def test_pagerduty_offset_paging(server):
     assert body["more"] and body["total"] is None and len(body["incidents"]) == 5
     resolved = [i for i in body["incidents"] if i["status"] == "resolved"]
     assert all(i["assignments"] == [] and i["last_status_change_by"]["type"] == "user_reference" for i in resolved)
-    too_long = requests.get(server.base_url("pagerduty") + "/incidents", headers=PD,
-                            params={"since": "2025-11-01T00:00:00Z", "until": "2026-10-01T00:00:00Z"})
+    too_long = requests.get(
+        server.base_url("pagerduty") + "/incidents",
+        headers=PD,
+        params={"since": "2025-11-01T00:00:00Z", "until": "2026-10-01T00:00:00Z"},
+    )
     assert too_long.status_code == 400
     assert _get(server, "pagerduty", "/users", PD, limit=3).json()["more"]
 
 
 def test_bamboohr_report(server, company):
-    body = requests.post(server.base_url("bamboohr") + "/v1/reports/custom?format=JSON", headers=BASIC,
-                         json={"fields": ["workEmail", "status", "terminationDate", "payRate", "bogus"]}).json()
+    body = requests.post(
+        server.base_url("bamboohr") + "/v1/reports/custom?format=JSON",
+        headers=BASIC,
+        json={"fields": ["workEmail", "status", "terminationDate", "payRate", "bogus"]},
+    ).json()
     assert [f["id"] for f in body["fields"]] == ["id", "workEmail", "status", "terminationDate", "payRate"]
     assert len(body["employees"]) == len(company.employees)
     assert {e["status"] for e in body["employees"]} == {"Active", "Inactive"}
@@ -204,11 +256,18 @@ def test_bamboohr_report(server, company):
     assert all(e["payRate"].endswith(" USD") for e in body["employees"])
 
 
-@pytest.mark.parametrize("source,path,method", [
-    ("jira", "/rest/api/3/field", "GET"), ("github", "/graphql", "POST"),
-    ("sonarqube", "/api/projects/search", "GET"), ("salesforce", "/services/data/v62.0/query", "GET"),
-    ("zendesk", "/api/v2/users", "GET"), ("pagerduty", "/users", "GET"),
-    ("bamboohr", "/v1/reports/custom?format=JSON", "POST")])
+@pytest.mark.parametrize(
+    "source,path,method",
+    [
+        ("jira", "/rest/api/3/field", "GET"),
+        ("github", "/graphql", "POST"),
+        ("sonarqube", "/api/projects/search", "GET"),
+        ("salesforce", "/services/data/v62.0/query", "GET"),
+        ("zendesk", "/api/v2/users", "GET"),
+        ("pagerduty", "/users", "GET"),
+        ("bamboohr", "/v1/reports/custom?format=JSON", "POST"),
+    ],
+)
 def test_requests_without_auth_are_rejected(server, source, path, method):
     assert requests.request(method, server.base_url(source) + path, timeout=10).status_code == 401
 
@@ -248,10 +307,15 @@ def test_review_exports_match_the_documented_format(company, tmp_path):
     company.write_review_exports(tmp_path)
     expected = {
         "manager_ratings.csv": ["cycle", "employee_id", "manager_id", "rating", "submitted_at"],
-        "competency_ratings.csv": ["cycle", "employee_id", "rater_id", "rater_type", "competency", "level",
-                                   "comment"],
-        "review_completions.csv": ["cycle", "employee_id", "reviewer_id", "started_at", "finished_at",
-                                   "active_minutes"],
+        "competency_ratings.csv": ["cycle", "employee_id", "rater_id", "rater_type", "competency", "level", "comment"],
+        "review_completions.csv": [
+            "cycle",
+            "employee_id",
+            "reviewer_id",
+            "started_at",
+            "finished_at",
+            "active_minutes",
+        ],
         "appeals.csv": ["cycle", "appeal_id", "employee_id", "filed_at", "status", "reason"],
         "process_survey.csv": ["cycle", "response_id", "employee_id", "score", "submitted_at"],
     }
@@ -266,14 +330,22 @@ def test_review_exports_match_the_documented_format(company, tmp_path):
         assert all(r["employee_id"] in ids for r in rows[name])
         assert {r["cycle"] for r in rows[name]} <= {"2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"}
     assert {r["rating"] for r in rows["manager_ratings.csv"]} <= {"Exceptional", "Strong", "Meets", "Improvement"}
-    competencies = {"technical_expertise", "execution", "collaboration", "communication", "leadership",
-                    "customer_focus"}
+    competencies = {
+        "technical_expertise",
+        "execution",
+        "collaboration",
+        "communication",
+        "leadership",
+        "customer_focus",
+    }
     for r in rows["competency_ratings.csv"]:
         assert r["rater_type"] in {"self", "peer", "manager"} and r["competency"] in competencies
         assert 1 <= int(r["level"]) <= 5
     for r in rows["review_completions.csv"]:
         assert r["started_at"].endswith("Z") and (not r["finished_at"] or r["finished_at"] >= r["started_at"])
-        assert bool(r["finished_at"]) == bool(r["active_minutes"]) and (not r["active_minutes"] or int(r["active_minutes"]) > 0)
+        assert bool(r["finished_at"]) == bool(r["active_minutes"]) and (
+            not r["active_minutes"] or int(r["active_minutes"]) > 0
+        )
     assert {r["status"] for r in rows["appeals.csv"]} <= {"open", "upheld", "overturned", "withdrawn"}
     assert all(0 <= int(r["score"]) <= 10 for r in rows["process_survey.csv"])
     stamps = [r["submitted_at"] for r in rows["manager_ratings.csv"]]
@@ -282,9 +354,13 @@ def test_review_exports_match_the_documented_format(company, tmp_path):
 
 def test_served_timestamps_stay_inside_the_window(company):
     start, end = (int(np.datetime64(d, "s").astype(np.int64)) for d in company.window)
-    for name, columns in {"jira_issues": ["created", "updated"], "pull_requests": ["created", "updated"],
-                          "opportunities": ["created", "modified"], "tickets": ["created", "updated"],
-                          "incidents": ["created", "changed"]}.items():
+    for name, columns in {
+        "jira_issues": ["created", "updated"],
+        "pull_requests": ["created", "updated"],
+        "opportunities": ["created", "modified"],
+        "tickets": ["created", "updated"],
+        "incidents": ["created", "changed"],
+    }.items():
         table = company.tables[name]
         for column in columns:
             assert table[column].between(start, end - 1).all(), (name, column)

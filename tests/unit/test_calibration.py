@@ -9,8 +9,8 @@ from scipy import stats
 
 from analytics.calibration import (
     audit_rows,
-    calibration_score,
     calibration_report,
+    calibration_score,
     calibration_variance,
     default_target,
     fairness_report,
@@ -86,8 +86,15 @@ def test_inflation_rejects_a_rank_outside_the_target():
 
 @pytest.mark.parametrize(
     ("n", "expected"),
-    [(0, [0, 0, 0, 0]), (1, [0, 0, 1, 0]), (2, [0, 1, 1, 0]), (4, [0, 1, 2, 1]), (6, [1, 1, 3, 1]),
-     (10, [1, 3, 5, 1]), (20, [2, 5, 10, 3])],
+    [
+        (0, [0, 0, 0, 0]),
+        (1, [0, 0, 1, 0]),
+        (2, [0, 1, 1, 0]),
+        (4, [0, 1, 2, 1]),
+        (6, [1, 1, 3, 1]),
+        (10, [1, 3, 5, 1]),
+        (20, [2, 5, 10, 3]),
+    ],
 )
 def test_largest_remainder_counts_known_sizes(n, expected):
     assert largest_remainder_counts(n, [0.10, 0.25, 0.50, 0.15]).tolist() == expected
@@ -172,7 +179,12 @@ def test_all_same_score_breaks_ties_by_employee_id_and_flags_them():
     team = ratings_frame(["Meets"] * 6, [70.0] * 6).iloc[::-1]
     calibrated = suggest_ratings(team, TARGET)
     assert suggested(calibrated) == {
-        "E1": "Exceptional", "E2": "Strong", "E3": "Meets", "E4": "Meets", "E5": "Meets", "E6": "Improvement"
+        "E1": "Exceptional",
+        "E2": "Strong",
+        "E3": "Meets",
+        "E4": "Meets",
+        "E5": "Meets",
+        "E6": "Improvement",
     }
     assert calibrated["tied_across_bands"].all()
 
@@ -388,8 +400,14 @@ def outlier_team() -> pd.DataFrame:
 METRICS = pd.DataFrame(
     {
         "employee_id": ["E1", "E1", "E1", "E1", "E1", "E4"],
-        "metric_name": ["Win rate", "Revenue closed", "Revenue closed", "Pipeline generation", "Customer retention",
-                        "Win rate"],
+        "metric_name": [
+            "Win rate",
+            "Revenue closed",
+            "Revenue closed",
+            "Pipeline generation",
+            "Customer retention",
+            "Win rate",
+        ],
         "metric_score": [35.0, 40.0, 44.0, 90.0, 70.0, 95.0],
         "metric_value": [0.35, 110_000.0, 126_000.0, 400_000.0, 0.92, 0.6],
         "unit": ["ratio", "USD per month", "USD per month", "USD per month", "ratio", "ratio"],
@@ -497,7 +515,13 @@ def test_fairness_of_an_empty_frame():
 def test_audit_rows_for_the_guide_example():
     rows = audit_rows(suggest_ratings(guide_team(), TARGET), "2026-Q3", PROPOSED_AT)
     assert list(rows.columns) == [
-        "employee_id", "cycle", "from_rating", "to_rating", "proposed_by", "reason", "proposed_at"
+        "employee_id",
+        "cycle",
+        "from_rating",
+        "to_rating",
+        "proposed_by",
+        "reason",
+        "proposed_at",
     ]
     assert rows["employee_id"].tolist() == ["E1", "E3", "E6"]
     assert rows["from_rating"].tolist() == ["Strong", "Strong", "Meets"]
@@ -531,9 +555,17 @@ def _two_teams(lenient_shift: int) -> pd.DataFrame:
     rows = []
     for manager, shift in (("A", 0), ("B", lenient_shift)):
         for i, score in enumerate([30.0, 50.0, 65.0]):
-            rows.append({"employee_id": f"{manager}{i}", "manager_id": manager, "department": "D",
-                         "level_group": "IC", "performance_score": score,
-                         "submitted_rating": bands[min(i + shift, 3)], "data_driven_band": bands[i]})
+            rows.append(
+                {
+                    "employee_id": f"{manager}{i}",
+                    "manager_id": manager,
+                    "department": "D",
+                    "level_group": "IC",
+                    "performance_score": score,
+                    "submitted_rating": bands[min(i + shift, 3)],
+                    "data_driven_band": bands[i],
+                }
+            )
     return pd.DataFrame(rows)
 
 

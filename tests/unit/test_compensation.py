@@ -29,7 +29,7 @@ def config(budgets: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
 def team(*people: tuple, department: str = "Eng") -> pd.DataFrame:
     """People as (employee_id, salary, rating, compa_ratio[, pay_range_max[, hire_date]])."""
     defaults = (None, "2020-01-01")  # no range max, hired long before the cycle
-    rows = [person + defaults[len(person) - 4:] for person in people]
+    rows = [person + defaults[len(person) - 4 :] for person in people]
     columns = ["employee_id", "salary", "rating", "compa_ratio", "pay_range_max", "hire_date"]
     return pd.DataFrame(rows, columns=columns).assign(department=department)
 
@@ -55,15 +55,17 @@ def random_company(seed_value: int, size: int, departments: int = 7) -> pd.DataF
     salary = rng.uniform(30_000, 250_000, size).round(2)
     compa = rng.normal(1.0, 0.2, size).clip(0.5)
     compa[rng.random(size) < 0.05] = np.nan
-    return pd.DataFrame({
-        "employee_id": [f"E{i:05d}" for i in range(size)],
-        "department": rng.choice([f"D{d}" for d in range(departments)], size),
-        "salary": salary,
-        "rating": rng.choice(list(RANK), size, p=[0.10, 0.25, 0.50, 0.15]),
-        "compa_ratio": compa,
-        "pay_range_max": np.where(rng.random(size) < 0.2, np.nan, salary * rng.uniform(0.95, 1.3, size)),
-        "hire_date": pd.Timestamp("2018-01-01") + pd.to_timedelta(rng.integers(0, 3300, size), "D"),
-    })
+    return pd.DataFrame(
+        {
+            "employee_id": [f"E{i:05d}" for i in range(size)],
+            "department": rng.choice([f"D{d}" for d in range(departments)], size),
+            "salary": salary,
+            "rating": rng.choice(list(RANK), size, p=[0.10, 0.25, 0.50, 0.15]),
+            "compa_ratio": compa,
+            "pay_range_max": np.where(rng.random(size) < 0.2, np.nan, salary * rng.uniform(0.95, 1.3, size)),
+            "hire_date": pd.Timestamp("2018-01-01") + pd.to_timedelta(rng.integers(0, 3300, size), "D"),
+        }
+    )
 
 
 # --- seeds -------------------------------------------------------------------------------------------
@@ -86,9 +88,18 @@ def test_seed_defaults_budget_and_cap_and_unix_line_endings():
         assert b"\r" not in (SEEDS / f"{name}.csv").read_bytes()
 
 
-@pytest.mark.parametrize(("ratio", "band"), [
-    (0.0, "low"), (0.7999, "low"), (0.80, "mid"), (1.0, "mid"), (1.20, "mid"), (1.2001, "high"), (3.0, "high"),
-])
+@pytest.mark.parametrize(
+    ("ratio", "band"),
+    [
+        (0.0, "low"),
+        (0.7999, "low"),
+        (0.80, "mid"),
+        (1.0, "mid"),
+        (1.20, "mid"),
+        (1.2001, "high"),
+        (3.0, "high"),
+    ],
+)
 def test_compa_band_edges_follow_the_guide(ratio, band):
     result, _ = plan(team(("x", 100_000, "Meets", ratio)))
     assert result.loc[0, "compa_band"] == band
@@ -174,8 +185,9 @@ def test_missing_compa_ratio_is_treated_as_mid_band_and_noted():
 
 
 def test_new_hire_half_way_through_the_cycle_costs_half():
-    people = team(("veteran", 100_000, "Strong", 1.0, None, "2019-03-01"),
-                  ("new", 100_000, "Strong", 1.0, None, "2026-05-01"))
+    people = team(
+        ("veteran", 100_000, "Strong", 1.0, None, "2019-03-01"), ("new", 100_000, "Strong", 1.0, None, "2026-05-01")
+    )
     result = plan(people)[0].set_index("employee_id")
     assert result.loc["new", "proration"] == 0.5 and result.loc["veteran", "proration"] == 1
     assert result.loc["new", "merit_pct"] == result.loc["veteran", "merit_pct"]
@@ -203,8 +215,7 @@ def test_raise_above_range_max_is_paid_as_lump_sum():
 
 
 def test_cap_binds_and_the_rest_of_the_pool_absorbs_the_budget():
-    people = team(("star", 100_000, "Exceptional", 0.7),
-                  *[(f"m{i}", 100_000, "Meets", 1.0) for i in range(6)])
+    people = team(("star", 100_000, "Exceptional", 0.7), *[(f"m{i}", 100_000, "Meets", 1.0) for i in range(6)])
     result, pools = plan(people)
     star = result.set_index("employee_id").loc["star"]
     assert star["capped"] and star["merit_pct"] == pytest.approx(0.08) and "capped at 8.00%" in star["note"]
@@ -214,8 +225,7 @@ def test_cap_binds_and_the_rest_of_the_pool_absorbs_the_budget():
 
 
 def test_when_everyone_eligible_is_capped_the_pool_stays_under_budget():
-    people = team(("star", 100_000, "Exceptional", 0.7),
-                  *[(f"i{i}", 100_000, "Improvement", 1.0) for i in range(3)])
+    people = team(("star", 100_000, "Exceptional", 0.7), *[(f"i{i}", 100_000, "Improvement", 1.0) for i in range(3)])
     result, pools = plan(people)
     assert result.set_index("employee_id").loc["star", "increase"] == 8_000
     assert pools.loc[0, "spent"] == 8_000 and pools.loc[0, "used_pct"] == pytest.approx(50)
@@ -227,8 +237,9 @@ def test_when_everyone_eligible_is_capped_the_pool_stays_under_budget():
 
 def test_each_department_spends_its_own_budget_share():
     budgets = pd.DataFrame({"department": ["*", "Sales"], "budget_share": [0.04, 0.03]})
-    people = pd.concat([GUIDE_TEAM, team(("s1", 80_000, "Strong", 1.0), ("s2", 70_000, "Meets", 0.9),
-                                         department="Sales")])
+    people = pd.concat(
+        [GUIDE_TEAM, team(("s1", 80_000, "Strong", 1.0), ("s2", 70_000, "Meets", 0.9), department="Sales")]
+    )
     _, pools = plan(people, budgets)
     pools = pools.set_index("department")
     assert pools.loc["Sales", "budget_share"] == 0.03 and pools.loc["Sales", "budget"] == 4_500
@@ -241,8 +252,7 @@ def test_random_company_never_overspends_and_keeps_the_matrix_order(seed_value):
     result, pools = plan(random_company(seed_value, 3_000))
     assert (cents(pools["spent"]) <= cents(pools["budget"])).all()
     assert (pools["used_pct"] >= 99.5).all()
-    assert (pools.set_index("department")["spent"]
-            == result.groupby("department")["increase"].sum().round(2)).all()
+    assert (pools.set_index("department")["spent"] == result.groupby("department")["increase"].sum().round(2)).all()
     assert (result.loc[result["rating"] == "Improvement", "increase"] == 0).all()
     assert ((result["proration"] >= 0) & (result["proration"] <= 1)).all()
     # Within a pool and compa band, a higher rating never gets a smaller merit %.
@@ -262,16 +272,19 @@ def test_scale_is_exact_on_its_segment():
 # --- validation --------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"salary": -1.0}, r"has a negative salary \(employee_id bob\)"),
-    ({"salary": None}, r"has no salary \(employee_id bob\)"),
-    ({"rating": "Superstar"}, r"has a missing or unknown rating \(employee_id bob\)"),
-    ({"rating": None}, r"has a missing or unknown rating \(employee_id bob\)"),
-    ({"compa_ratio": -0.5}, r"has a compa_ratio in no compa band \(employee_id bob\)"),
-    ({"hire_date": None}, r"has a missing or invalid hire_date \(employee_id bob\)"),
-    ({"department": None}, r"has no department \(employee_id bob\)"),
-    ({"employee_id": "alice"}, r"appears more than once \(employee_id alice\)"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"salary": -1.0}, r"has a negative salary \(employee_id bob\)"),
+        ({"salary": None}, r"has no salary \(employee_id bob\)"),
+        ({"rating": "Superstar"}, r"has a missing or unknown rating \(employee_id bob\)"),
+        ({"rating": None}, r"has a missing or unknown rating \(employee_id bob\)"),
+        ({"compa_ratio": -0.5}, r"has a compa_ratio in no compa band \(employee_id bob\)"),
+        ({"hire_date": None}, r"has a missing or invalid hire_date \(employee_id bob\)"),
+        ({"department": None}, r"has no department \(employee_id bob\)"),
+        ({"employee_id": "alice"}, r"appears more than once \(employee_id alice\)"),
+    ],
+)
 def test_bad_employee_raises_naming_the_employee(change, message):
     people = GUIDE_TEAM.astype(object)
     for column, value in change.items():

@@ -24,11 +24,11 @@ import plotly.graph_objects as go
 import pytest
 from plotly.offline import get_plotlyjs
 
-from dashboards import SiteData, SiteReport, build_site
-from dashboards import cells
+from dashboards import SiteData, SiteReport, build_site, cells
 from dashboards import figures as fg
 from dashboards.executive import executive
-from dashboards.hr import hr_calibration, hr_merit, hr_promotion, hr_unmatched
+from dashboards.hr import hr_merit, hr_promotion, hr_unmatched
+from dashboards.hr_calibration import hr_calibration
 from dashboards.individual import individual
 from dashboards.manager import manager
 from dashboards.org import Org
@@ -41,8 +41,13 @@ SALARY_TEXTS = ("123457", "123,457")
 CYCLE, QUARTER = "2026-Q3", pd.Timestamp("2026-07-01")
 QUARTERS = [pd.Timestamp("2026-01-01"), pd.Timestamp("2026-04-01"), QUARTER]
 RUNNING_QUARTER = pd.Timestamp("2026-10-01")  # after the latest review cycle: still running, never shown
-TARGET = pd.DataFrame({"band": ["Exceptional", "Strong", "Meets", "Improvement"], "band_rank": [4, 3, 2, 1],
-                       "share": [0.10, 0.25, 0.50, 0.15]})
+TARGET = pd.DataFrame(
+    {
+        "band": ["Exceptional", "Strong", "Meets", "Improvement"],
+        "band_rank": [4, 3, 2, 1],
+        "share": [0.10, 0.25, 0.50, 0.15],
+    }
+)
 
 # employee_id, full_name, manager_id, department, role, level, level_group, job_title, active
 PEOPLE = [
@@ -61,9 +66,21 @@ PEOPLE = [
     ("90099", "Ken Thompson", "90002", "Engineering", "engineering", "IC2", "IC", "Software Engineer", False),
 ]
 # latest-quarter performance score per person (bands follow the scores)
-SCORES = {"90001": 61.0, "90002": 58.0, "90003": 66.0, "90011": 82.5, "90012": 71.25, "90013": 55.0,
-          "90014": 47.5, "90015": 33.0, "90016": 64.0, "90021": 78.0, "90022": 52.0, "90023": 36.0,
-          "90099": 50.0}
+SCORES = {
+    "90001": 61.0,
+    "90002": 58.0,
+    "90003": 66.0,
+    "90011": 82.5,
+    "90012": 71.25,
+    "90013": 55.0,
+    "90014": 47.5,
+    "90015": 33.0,
+    "90016": 64.0,
+    "90021": 78.0,
+    "90022": 52.0,
+    "90023": 36.0,
+    "90099": 50.0,
+}
 NAMES = {p[0]: p[1] for p in PEOPLE}
 ACTIVE = [p[0] for p in PEOPLE if p[8]]
 ENGINEERS = ["90011", "90012", "90013", "90014", "90015", "90016"]
@@ -73,8 +90,15 @@ UNRATED = "90016"  # owed a 2026-Q3 rating by 90002, none submitted
 
 
 def band(score: float) -> tuple[str, int]:
-    return ("Exceptional", 4) if score >= 77 else ("Strong", 3) if score >= 62 else \
-        ("Meets", 2) if score >= 40 else ("Improvement", 1)
+    return (
+        ("Exceptional", 4)
+        if score >= 77
+        else ("Strong", 3)
+        if score >= 62
+        else ("Meets", 2)
+        if score >= 40
+        else ("Improvement", 1)
+    )
 
 
 def history_of(employee_id: str) -> list[float]:
@@ -84,143 +108,476 @@ def history_of(employee_id: str) -> list[float]:
 
 
 def chain(employee_id: str) -> list[str]:
-    managers, boss = [], dict((p[0], p[2]) for p in PEOPLE)[employee_id]
+    managers, boss = [], {p[0]: p[2] for p in PEOPLE}[employee_id]
     while boss:
         managers.append(boss)
-        boss = dict((p[0], p[2]) for p in PEOPLE)[boss]
+        boss = {p[0]: p[2] for p in PEOPLE}[boss]
     return managers
 
 
 def make_data(**overrides) -> SiteData:
-    employees = pd.DataFrame([{
-        "employee_id": e, "full_name": n, "manager_id": m, "department": d, "role": r, "level": lv,
-        "level_group": g, "job_title": t, "is_active": a, "hire_date": pd.Timestamp("2022-03-01"),
-        "termination_date": pd.NaT if a else pd.Timestamp("2026-08-15"), "is_regrettable_termination": not a,
-        "salary": SALARY if e == "90021" else 100000.0 + 1000 * i, "pay_currency": "USD",
-        "pay_range_min": 80000.0, "pay_range_midpoint": 100000.0, "pay_range_max": 120000.0,
-        "compa_ratio": (SALARY if e == "90021" else 100000.0 + 1000 * i) / 100000.0,
-    } for i, (e, n, m, d, r, lv, g, t, a) in enumerate(PEOPLE)])
-    lines = pd.DataFrame([{"manager_id": m, "employee_id": e, "distance": k + 1}
-                          for e in NAMES for k, m in enumerate(chain(e))])
+    employees = pd.DataFrame(
+        [
+            {
+                "employee_id": e,
+                "full_name": n,
+                "manager_id": m,
+                "department": d,
+                "role": r,
+                "level": lv,
+                "level_group": g,
+                "job_title": t,
+                "is_active": a,
+                "hire_date": pd.Timestamp("2022-03-01"),
+                "termination_date": pd.NaT if a else pd.Timestamp("2026-08-15"),
+                "is_regrettable_termination": not a,
+                "salary": SALARY if e == "90021" else 100000.0 + 1000 * i,
+                "pay_currency": "USD",
+                "pay_range_min": 80000.0,
+                "pay_range_midpoint": 100000.0,
+                "pay_range_max": 120000.0,
+                "compa_ratio": (SALARY if e == "90021" else 100000.0 + 1000 * i) / 100000.0,
+            }
+            for i, (e, n, m, d, r, lv, g, t, a) in enumerate(PEOPLE)
+        ]
+    )
+    lines = pd.DataFrame(
+        [{"manager_id": m, "employee_id": e, "distance": k + 1} for e in NAMES for k, m in enumerate(chain(e))]
+    )
     perf_rows = []
     for e in NAMES:
         quarters = [*QUARTERS, RUNNING_QUARTER]
         for q, s in zip(quarters, [*history_of(e), 99.0]):
             b, rank = band(s)
-            perf_rows.append({"employee_id": e, "period_type": "quarter", "period_start": q, "output_score": s - 5,
-                              "quality_score": s + 5, "efficiency_score": s, "impact_score": s - 2,
-                              "performance_score": s, "coverage": 0.5 if e == "90013" else 1.0,
-                              "is_low_coverage": e == "90013", "rating_band": b, "band_rank": rank})
-        perf_rows.append({**perf_rows[-2], "period_type": "month", "period_start": pd.Timestamp("2026-09-01"),
-                          "performance_score": 11.0})
+            perf_rows.append(
+                {
+                    "employee_id": e,
+                    "period_type": "quarter",
+                    "period_start": q,
+                    "output_score": s - 5,
+                    "quality_score": s + 5,
+                    "efficiency_score": s,
+                    "impact_score": s - 2,
+                    "performance_score": s,
+                    "coverage": 0.5 if e == "90013" else 1.0,
+                    "is_low_coverage": e == "90013",
+                    "rating_band": b,
+                    "band_rank": rank,
+                }
+            )
+        perf_rows.append(
+            {
+                **perf_rows[-2],
+                "period_type": "month",
+                "period_start": pd.Timestamp("2026-09-01"),
+                "performance_score": 11.0,
+            }
+        )
     performance = pd.DataFrame(perf_rows)
-    metric_scores = pd.DataFrame([
-        {"employee_id": e, "period_type": "quarter", "period_start": QUARTER, "metric_key": key, "metric_name": name,
-         "category": cat, "role": "engineering", "unit": unit, "direction": "higher", "weight": w,
-         "metric_value": value + i, "threshold_meets": meets, "metric_score": score - 3 * i,
-         "metric_band": band(score - 3 * i)[0]}
-        for i, e in enumerate(ENGINEERS)
-        for key, name, cat, unit, w, value, meets, score in (
-            ("story_points_delivered", "Story points delivered", "output", "points per month", 0.25, 42.0, 40.0, 66.0),
-            ("code_review_participation", "Code review participation", "quality", "reviews per month", 0.15, 14.0,
-             10.0, 77.0))])
-    competencies = pd.DataFrame([
-        {"cycle": CYCLE, "quarter_start": QUARTER, "employee_id": e, "competency": c.lower(), "competency_name": c,
-         "others_level": level, "next_level": "IC3", "next_level_required": 3}
-        for e in ENGINEERS for c, level in (("Execution", 3.5), ("Collaboration", 2.5), ("Communication", 4.0))])
-    comments = pd.DataFrame([
-        {"cycle": "2026-Q3", "employee_id": "90012", "rater_type": "peer", "competency_name": "Execution",
-         "comment": XSS_COMMENT},
-        {"cycle": "2026-Q3", "employee_id": "90012", "rater_type": "manager", "competency_name": "Communication",
-         "comment": "Clear writer & reviewer."},
-        {"cycle": "2025-Q4", "employee_id": "90012", "rater_type": "peer", "competency_name": "Execution",
-         "comment": "An old comment from long ago."},
-        {"cycle": "2026-Q2", "employee_id": "90013", "rater_type": "peer", "competency_name": "Execution",
-         "comment": "Ships reliably."},
-    ])
-    readiness = pd.DataFrame([
-        {"employee_id": e, "department": "Engineering", "level": "IC2", "next_level": "IC3",
-         "performance_history_score": 70.0, "skill_gap_score": 50.0, "scope_score": None,
-         "business_impact_score": 60.0, "composite_score": 60.0 + i, "factor_count": 3, "coverage": 0.8,
-         "readiness": "Ready now" if i == 0 else "Ready in 12 months",
-         "development_areas": "Leadership and mentorship; Below IC3 requirement: Collaboration" if i else "None"}
-        for i, e in enumerate(ENGINEERS)])
-    succession = pd.DataFrame({"department": ["Engineering", "Sales"], "level": ["IC2", "IC3"],
-                               "headcount": [6, 3], "ready_now": [1, 0], "ready_in_6_months": [2, 1]})
+    metric_scores = pd.DataFrame(
+        [
+            {
+                "employee_id": e,
+                "period_type": "quarter",
+                "period_start": QUARTER,
+                "metric_key": key,
+                "metric_name": name,
+                "category": cat,
+                "role": "engineering",
+                "unit": unit,
+                "direction": "higher",
+                "weight": w,
+                "metric_value": value + i,
+                "threshold_meets": meets,
+                "metric_score": score - 3 * i,
+                "metric_band": band(score - 3 * i)[0],
+            }
+            for i, e in enumerate(ENGINEERS)
+            for key, name, cat, unit, w, value, meets, score in (
+                (
+                    "story_points_delivered",
+                    "Story points delivered",
+                    "output",
+                    "points per month",
+                    0.25,
+                    42.0,
+                    40.0,
+                    66.0,
+                ),
+                (
+                    "code_review_participation",
+                    "Code review participation",
+                    "quality",
+                    "reviews per month",
+                    0.15,
+                    14.0,
+                    10.0,
+                    77.0,
+                ),
+            )
+        ]
+    )
+    competencies = pd.DataFrame(
+        [
+            {
+                "cycle": CYCLE,
+                "quarter_start": QUARTER,
+                "employee_id": e,
+                "competency": c.lower(),
+                "competency_name": c,
+                "others_level": level,
+                "next_level": "IC3",
+                "next_level_required": 3,
+            }
+            for e in ENGINEERS
+            for c, level in (("Execution", 3.5), ("Collaboration", 2.5), ("Communication", 4.0))
+        ]
+    )
+    comments = pd.DataFrame(
+        [
+            {
+                "cycle": "2026-Q3",
+                "employee_id": "90012",
+                "rater_type": "peer",
+                "competency_name": "Execution",
+                "comment": XSS_COMMENT,
+            },
+            {
+                "cycle": "2026-Q3",
+                "employee_id": "90012",
+                "rater_type": "manager",
+                "competency_name": "Communication",
+                "comment": "Clear writer & reviewer.",
+            },
+            {
+                "cycle": "2025-Q4",
+                "employee_id": "90012",
+                "rater_type": "peer",
+                "competency_name": "Execution",
+                "comment": "An old comment from long ago.",
+            },
+            {
+                "cycle": "2026-Q2",
+                "employee_id": "90013",
+                "rater_type": "peer",
+                "competency_name": "Execution",
+                "comment": "Ships reliably.",
+            },
+        ]
+    )
+    readiness = pd.DataFrame(
+        [
+            {
+                "employee_id": e,
+                "department": "Engineering",
+                "level": "IC2",
+                "next_level": "IC3",
+                "performance_history_score": 70.0,
+                "skill_gap_score": 50.0,
+                "scope_score": None,
+                "business_impact_score": 60.0,
+                "composite_score": 60.0 + i,
+                "factor_count": 3,
+                "coverage": 0.8,
+                "readiness": "Ready now" if i == 0 else "Ready in 12 months",
+                "development_areas": "Leadership and mentorship; Below IC3 requirement: Collaboration" if i else "None",
+            }
+            for i, e in enumerate(ENGINEERS)
+        ]
+    )
+    succession = pd.DataFrame(
+        {
+            "department": ["Engineering", "Sales"],
+            "level": ["IC2", "IC3"],
+            "headcount": [6, 3],
+            "ready_now": [1, 0],
+            "ready_in_6_months": [2, 1],
+        }
+    )
     rated = [e for e in ACTIVE if e != "90001" and e != UNRATED]
-    calibrated = pd.DataFrame([{
-        "cycle": CYCLE, "employee_id": e, "manager_id": dict((p[0], p[2]) for p in PEOPLE)[e],
-        "department": dict((p[0], p[3]) for p in PEOPLE)[e], "level_group": "IC", "gender": "Female",
-        "submitted_rating": "Exceptional" if e in SALES else band(SCORES[e])[0], "performance_score": SCORES[e],
-        "data_driven_band": band(SCORES[e])[0], "calibration_group": "Engineering / IC",
-        "suggested_rating": band(SCORES[e])[0], "is_changed": e in SALES, "is_unranked": False,
-    } for e in rated])
-    by_manager = pd.DataFrame([{
-        "cycle": CYCLE, "manager_id": m, "team_size": n, "rated_count": n, "inflation_before": infl,
-        "inflation_after": 0.5, "leniency": 0.3, "chi2_pvalue": 0.2,
-        **{f"{k}_share_{b}": 0.25 for k in ("submitted", "suggested", "target")
-           for b in ("exceptional", "strong", "meets", "improvement")}}
-        for m, n, infl in (("90002", 6, -4.0), ("90003", 3, 52.0))])
-    by_group = pd.DataFrame([{"cycle": CYCLE, "department": "Sales", "level_group": "IC", "team_size": 3,
-                              "rated_count": 3, "inflation_before": 52.0, "inflation_after": 0.0,
-                              **{f"{k}_share_{b}": 0.25 for k in ("submitted", "suggested", "target")
-                                 for b in ("exceptional", "strong", "meets", "improvement")}}])
-    outliers = pd.DataFrame([{"cycle": CYCLE, "employee_id": "90023", "manager_id": "90003",
-                              "calibration_group": "Sales / IC", "submitted_rating": "Exceptional",
-                              "data_driven_band": "Improvement", "band_gap": 3, "performance_score": 36.0,
-                              "evidence": "Win rate 10/100 (0.12 ratio)"}])
-    fairness = pd.DataFrame([{"cycle": CYCLE, "attribute": "gender", "value": v, "count": 5, "top_count": 2,
-                              "top_rate": 0.4, "impact_ratio": ir, "fisher_pvalue": 0.5, "adverse_impact": ir < 0.8,
-                              "ratings": r} for v, ir in (("Female", 1.0), ("Male", 0.7))
-                             for r in ("submitted", "calibrated")])
-    summary = pd.DataFrame([{"cycle": CYCLE, "rated": len(rated), "changes": 3, "outliers": 1,
-                             "inflation_before": 9.5, "inflation_after": 0.1, "variance_before": 20.0,
-                             "variance_after": 12.0, "adverse_impact_before": 1, "adverse_impact_after": 1}])
-    merit_plan = pd.DataFrame([{
-        "employee_id": e, "department": dict((p[0], p[3]) for p in PEOPLE)[e],
-        "salary": float(employees.set_index("employee_id").loc[e, "salary"]), "rating": band(SCORES[e])[0],
-        "compa_band": "mid", "matrix_pct": 0.03, "proration": 1.0, "merit_pct": 0.0371, "capped": False,
-        "increase": 4580.25, "salary_increase": 4580.25, "lump_sum": 0.0, "new_salary": 128037.25,
-        "note": None, "cycle": CYCLE} for e in ACTIVE if e != "90001"])
-    merit_pools = pd.DataFrame([{"department": d, "headcount": 3, "payroll": 400000.0, "budget_share": 0.04,
-                                 "budget": 16000.0, "spent": 15990.0, "used_pct": 99.94, "lump_sum_total": 0.0,
-                                 "capped_count": 0, "scale": 1.2, "note": None, "cycle": CYCLE}
-                                for d in ("Engineering", "Sales")])
-    top_signals = pd.DataFrame([{"employee_id": e, "as_of": pd.Timestamp("2026-11-01"),
-                                 "probability": 0.9 if e == "90011" else 0.1,
-                                 "potential": "high" if e == "90011" else "low",
-                                 "drivers": "performance score averaging 80.0", "tenure_months": 40.0,
-                                 "in_scope": True} for e in ACTIVE])
-    attrition = pd.DataFrame([{"employee_id": e, "as_of": pd.Timestamp("2026-11-01"),
-                               "probability": 0.8 if e == HIGH_ATTRITION else 0.01,
-                               "risk": "high" if e == HIGH_ATTRITION else "low",
-                               "drivers": "compa-ratio 1.24 (above range); tenure 6.2 years", "tenure_months": 74.0}
-                              for e in ACTIVE])
-    signal_models = pd.DataFrame([{"model": "top_performer", "auc": 0.86, "brier": 0.14, "brier_base_rate": 0.23,
-                                   "n_test": 200, "n_test_positive": 70, "cutoff": "2026-07-01", "reason": None}])
-    health = pd.DataFrame([
-        {"cycle": CYCLE, "metric": "manager_adoption", "name": "Manager adoption", "value": 0.5, "target": 0.95,
-         "comparison": ">", "unit": "share of managers", "status": "at risk", "recommendation": "Follow up",
-         "change": None, "trend": None, "detail": "1 of 2 managers submitted every rating they owe"},
-        {"cycle": CYCLE, "metric": "appeal_rate", "name": "Appeal rate", "value": 0.02, "target": 0.05,
-         "comparison": "<", "unit": "share of reviewed employees", "status": "healthy", "recommendation": None,
-         "change": None, "trend": None, "detail": "0 of 10 appealed"},
-        {"cycle": CYCLE, "metric": "employee_nps", "name": "Employee process score", "value": None, "target": 7.0,
-         "comparison": ">", "unit": "mean score 0-10", "status": "no data",
-         "recommendation": "No data for this cycle", "change": None, "trend": None, "detail": None}])
-    overall = pd.DataFrame([{"cycle": CYCLE, "overall_status": "Needs attention", "at_risk": "Manager adoption",
-                             "no_data": "Employee process score"}])
-    unmatched = pd.DataFrame([{"source": "jira", "account_id": "acc-1", "account_name": "Mallory <b>",
-                               "account_email": None, "unmatched_reason": "no email in jira"}])
-    frames = dict(
-        employees=employees, reporting_lines=lines, performance=performance, metric_scores=metric_scores,
-        competencies=competencies, comments=comments, readiness=readiness, succession=succession,
-        calibrated=calibrated, calibration_by_manager=by_manager, calibration_by_group=by_group,
-        calibration_outliers=outliers, calibration_fairness=fairness, calibration_summary=summary,
-        merit_plan=merit_plan, merit_pools=merit_pools, top_signals=top_signals, attrition_signals=attrition,
-        signal_models=signal_models, process_health=health, process_health_overall=overall,
-        unmatched_accounts=unmatched, target=TARGET,
-        cycles=pd.DataFrame({"cycle": [CYCLE], "quarter_start": [QUARTER]}))
+    calibrated = pd.DataFrame(
+        [
+            {
+                "cycle": CYCLE,
+                "employee_id": e,
+                "manager_id": {p[0]: p[2] for p in PEOPLE}[e],
+                "department": {p[0]: p[3] for p in PEOPLE}[e],
+                "level_group": "IC",
+                "gender": "Female",
+                "submitted_rating": "Exceptional" if e in SALES else band(SCORES[e])[0],
+                "performance_score": SCORES[e],
+                "data_driven_band": band(SCORES[e])[0],
+                "calibration_group": "Engineering / IC",
+                "suggested_rating": band(SCORES[e])[0],
+                "is_changed": e in SALES,
+                "is_unranked": False,
+            }
+            for e in rated
+        ]
+    )
+    by_manager = pd.DataFrame(
+        [
+            {
+                "cycle": CYCLE,
+                "manager_id": m,
+                "team_size": n,
+                "rated_count": n,
+                "inflation_before": infl,
+                "inflation_after": 0.5,
+                "leniency": 0.3,
+                "chi2_pvalue": 0.2,
+                **{
+                    f"{k}_share_{b}": 0.25
+                    for k in ("submitted", "suggested", "target")
+                    for b in ("exceptional", "strong", "meets", "improvement")
+                },
+            }
+            for m, n, infl in (("90002", 6, -4.0), ("90003", 3, 52.0))
+        ]
+    )
+    by_group = pd.DataFrame(
+        [
+            {
+                "cycle": CYCLE,
+                "department": "Sales",
+                "level_group": "IC",
+                "team_size": 3,
+                "rated_count": 3,
+                "inflation_before": 52.0,
+                "inflation_after": 0.0,
+                **{
+                    f"{k}_share_{b}": 0.25
+                    for k in ("submitted", "suggested", "target")
+                    for b in ("exceptional", "strong", "meets", "improvement")
+                },
+            }
+        ]
+    )
+    outliers = pd.DataFrame(
+        [
+            {
+                "cycle": CYCLE,
+                "employee_id": "90023",
+                "manager_id": "90003",
+                "calibration_group": "Sales / IC",
+                "submitted_rating": "Exceptional",
+                "data_driven_band": "Improvement",
+                "band_gap": 3,
+                "performance_score": 36.0,
+                "evidence": "Win rate 10/100 (0.12 ratio)",
+            }
+        ]
+    )
+    fairness = pd.DataFrame(
+        [
+            {
+                "cycle": CYCLE,
+                "attribute": "gender",
+                "value": v,
+                "count": 5,
+                "top_count": 2,
+                "top_rate": 0.4,
+                "impact_ratio": ir,
+                "fisher_pvalue": 0.5,
+                "adverse_impact": ir < 0.8,
+                "ratings": r,
+            }
+            for v, ir in (("Female", 1.0), ("Male", 0.7))
+            for r in ("submitted", "calibrated")
+        ]
+    )
+    summary = pd.DataFrame(
+        [
+            {
+                "cycle": CYCLE,
+                "rated": len(rated),
+                "changes": 3,
+                "outliers": 1,
+                "inflation_before": 9.5,
+                "inflation_after": 0.1,
+                "variance_before": 20.0,
+                "variance_after": 12.0,
+                "adverse_impact_before": 1,
+                "adverse_impact_after": 1,
+            }
+        ]
+    )
+    merit_plan = pd.DataFrame(
+        [
+            {
+                "employee_id": e,
+                "department": {p[0]: p[3] for p in PEOPLE}[e],
+                "salary": float(employees.set_index("employee_id").loc[e, "salary"]),
+                "rating": band(SCORES[e])[0],
+                "compa_band": "mid",
+                "matrix_pct": 0.03,
+                "proration": 1.0,
+                "merit_pct": 0.0371,
+                "capped": False,
+                "increase": 4580.25,
+                "salary_increase": 4580.25,
+                "lump_sum": 0.0,
+                "new_salary": 128037.25,
+                "note": None,
+                "cycle": CYCLE,
+            }
+            for e in ACTIVE
+            if e != "90001"
+        ]
+    )
+    merit_pools = pd.DataFrame(
+        [
+            {
+                "department": d,
+                "headcount": 3,
+                "payroll": 400000.0,
+                "budget_share": 0.04,
+                "budget": 16000.0,
+                "spent": 15990.0,
+                "used_pct": 99.94,
+                "lump_sum_total": 0.0,
+                "capped_count": 0,
+                "scale": 1.2,
+                "note": None,
+                "cycle": CYCLE,
+            }
+            for d in ("Engineering", "Sales")
+        ]
+    )
+    top_signals = pd.DataFrame(
+        [
+            {
+                "employee_id": e,
+                "as_of": pd.Timestamp("2026-11-01"),
+                "probability": 0.9 if e == "90011" else 0.1,
+                "potential": "high" if e == "90011" else "low",
+                "drivers": "performance score averaging 80.0",
+                "tenure_months": 40.0,
+                "in_scope": True,
+            }
+            for e in ACTIVE
+        ]
+    )
+    attrition = pd.DataFrame(
+        [
+            {
+                "employee_id": e,
+                "as_of": pd.Timestamp("2026-11-01"),
+                "probability": 0.8 if e == HIGH_ATTRITION else 0.01,
+                "risk": "high" if e == HIGH_ATTRITION else "low",
+                "drivers": "compa-ratio 1.24 (above range); tenure 6.2 years",
+                "tenure_months": 74.0,
+            }
+            for e in ACTIVE
+        ]
+    )
+    signal_models = pd.DataFrame(
+        [
+            {
+                "model": "top_performer",
+                "auc": 0.86,
+                "brier": 0.14,
+                "brier_base_rate": 0.23,
+                "n_test": 200,
+                "n_test_positive": 70,
+                "cutoff": "2026-07-01",
+                "reason": None,
+            }
+        ]
+    )
+    health = pd.DataFrame(
+        [
+            {
+                "cycle": CYCLE,
+                "metric": "manager_adoption",
+                "name": "Manager adoption",
+                "value": 0.5,
+                "target": 0.95,
+                "comparison": ">",
+                "unit": "share of managers",
+                "status": "at risk",
+                "recommendation": "Follow up",
+                "change": None,
+                "trend": None,
+                "detail": "1 of 2 managers submitted every rating they owe",
+            },
+            {
+                "cycle": CYCLE,
+                "metric": "appeal_rate",
+                "name": "Appeal rate",
+                "value": 0.02,
+                "target": 0.05,
+                "comparison": "<",
+                "unit": "share of reviewed employees",
+                "status": "healthy",
+                "recommendation": None,
+                "change": None,
+                "trend": None,
+                "detail": "0 of 10 appealed",
+            },
+            {
+                "cycle": CYCLE,
+                "metric": "employee_nps",
+                "name": "Employee process score",
+                "value": None,
+                "target": 7.0,
+                "comparison": ">",
+                "unit": "mean score 0-10",
+                "status": "no data",
+                "recommendation": "No data for this cycle",
+                "change": None,
+                "trend": None,
+                "detail": None,
+            },
+        ]
+    )
+    overall = pd.DataFrame(
+        [
+            {
+                "cycle": CYCLE,
+                "overall_status": "Needs attention",
+                "at_risk": "Manager adoption",
+                "no_data": "Employee process score",
+            }
+        ]
+    )
+    unmatched = pd.DataFrame(
+        [
+            {
+                "source": "jira",
+                "account_id": "acc-1",
+                "account_name": "Mallory <b>",
+                "account_email": None,
+                "unmatched_reason": "no email in jira",
+            }
+        ]
+    )
+    frames = {
+        "employees": employees,
+        "reporting_lines": lines,
+        "performance": performance,
+        "metric_scores": metric_scores,
+        "competencies": competencies,
+        "comments": comments,
+        "readiness": readiness,
+        "succession": succession,
+        "calibrated": calibrated,
+        "calibration_by_manager": by_manager,
+        "calibration_by_group": by_group,
+        "calibration_outliers": outliers,
+        "calibration_fairness": fairness,
+        "calibration_summary": summary,
+        "merit_plan": merit_plan,
+        "merit_pools": merit_pools,
+        "top_signals": top_signals,
+        "attrition_signals": attrition,
+        "signal_models": signal_models,
+        "process_health": health,
+        "process_health_overall": overall,
+        "unmatched_accounts": unmatched,
+        "target": TARGET,
+        "cycles": pd.DataFrame({"cycle": [CYCLE], "quarter_start": [QUARTER]}),
+    }
     frames.update(overrides)
     return SiteData(**frames)
 
@@ -274,8 +631,13 @@ def parsed(html: str) -> Links:
 
 
 def test_score_trend_plots_the_scores_given():
-    history = pd.DataFrame({"quarter": ["2026-Q1", "2026-Q2", "2026-Q3"], "performance_score": [55.0, 61.25, 70.5],
-                            "rating_band": ["Meets", "Meets", "Strong"]})
+    history = pd.DataFrame(
+        {
+            "quarter": ["2026-Q1", "2026-Q2", "2026-Q3"],
+            "performance_score": [55.0, 61.25, 70.5],
+            "rating_band": ["Meets", "Meets", "Strong"],
+        }
+    )
     trace = fg.score_trend(history)["data"][0]
     assert trace["x"] == ["2026-Q1", "2026-Q2", "2026-Q3"]
     assert trace["y"] == pytest.approx([55.0, 61.25, 70.5], abs=0.05)  # rounded to 0.1 for display
@@ -297,13 +659,19 @@ def test_band_distribution_counts_match_the_frame_and_target_scales_to_the_team(
 
 def test_band_distribution_keeps_a_band_the_target_does_not_know():
     bars = fg.band_distribution(["Meets", "Outstanding"], TARGET)["data"][0]
-    assert dict(zip(bars["x"], bars["y"])) == {"Exceptional": 0, "Strong": 0, "Meets": 1, "Improvement": 0,
-                                               "Outstanding": 1}
+    assert dict(zip(bars["x"], bars["y"])) == {
+        "Exceptional": 0,
+        "Strong": 0,
+        "Meets": 1,
+        "Improvement": 0,
+        "Outstanding": 1,
+    }
 
 
 def test_top_bottom_shows_the_best_and_lowest_once_each():
-    scores = pd.DataFrame({"full_name": list("ABCDEFGHIJKL"),
-                           "performance_score": [50, 91, 12, 77, 64, 33, 88, 45, 70, np.nan, 20, 95]})
+    scores = pd.DataFrame(
+        {"full_name": list("ABCDEFGHIJKL"), "performance_score": [50, 91, 12, 77, 64, 33, 88, 45, 70, np.nan, 20, 95]}
+    )
     bottom, top = fg.top_bottom(scores, 3)["data"]
     assert top["y"][::-1] == ["L", "B", "G"] and top["x"][::-1] == [95, 91, 88]
     assert bottom["y"][::-1] == ["F", "K", "C"] and bottom["x"][::-1] == [33, 20, 12]
@@ -325,9 +693,16 @@ def test_peer_benchmark_carries_only_summary_statistics():
 
 
 def test_metric_scores_plot_scores_and_label_value_against_target():
-    metrics = pd.DataFrame({"metric_name": ["Revenue closed", "Win rate"], "metric_score": [72.4, 51.0],
-                            "metric_band": ["Meets", "Improvement"], "metric_value": [186400.0, 0.27],
-                            "unit": ["USD per month", "ratio"], "threshold_meets": [165000.0, 0.30]})
+    metrics = pd.DataFrame(
+        {
+            "metric_name": ["Revenue closed", "Win rate"],
+            "metric_score": [72.4, 51.0],
+            "metric_band": ["Meets", "Improvement"],
+            "metric_value": [186400.0, 0.27],
+            "unit": ["USD per month", "ratio"],
+            "threshold_meets": [165000.0, 0.30],
+        }
+    )
     trace = fg.metric_scores(metrics)["data"][0]
     assert trace["x"] == [72.4, 51.0]
     assert "186,400 USD per month, target 165,000" in trace["y"][0]
@@ -336,8 +711,13 @@ def test_metric_scores_plot_scores_and_label_value_against_target():
 
 
 def test_competency_radar_closes_the_outline_with_the_levels_given():
-    competencies = pd.DataFrame({"competency_name": ["Execution", "Collaboration", "Communication"],
-                                 "others_level": [3.5, 2.25, 4.0], "next_level_required": [3, 4, 3]})
+    competencies = pd.DataFrame(
+        {
+            "competency_name": ["Execution", "Collaboration", "Communication"],
+            "others_level": [3.5, 2.25, 4.0],
+            "next_level_required": [3, 4, 3],
+        }
+    )
     now, required = fg.competency_radar(competencies, "IC3")["data"]
     assert now["r"] == [3.5, 2.25, 4.0, 3.5] and now["theta"][0] == now["theta"][-1] == "Execution"
     assert required["r"] == [3, 4, 3, 3] and required["name"] == "Required for IC3"
@@ -362,8 +742,15 @@ def test_every_figure_is_a_valid_plotly_figure():
     """The dict builders skip plotly's validation for speed; validate them once here."""
     org = Org(make_data())
     links = cells.Links(people=file_names(org.people.index, "people"), managers=file_names(org.managers, "managers"))
-    contexts = [individual(org, "90012", links), manager(org, "90002", links), executive(org, links),
-                hr_calibration(org, links), hr_merit(org, links), hr_promotion(org, links), hr_unmatched(org, links)]
+    contexts = [
+        individual(org, "90012", links),
+        manager(org, "90002", links),
+        executive(org, links),
+        hr_calibration(org, links),
+        hr_merit(org, links),
+        hr_promotion(org, links),
+        hr_unmatched(org, links),
+    ]
     checked = 0
     for context in contexts:
         for figure in context["figures"].values():
@@ -378,9 +765,18 @@ def test_every_figure_is_a_valid_plotly_figure():
 
 def test_site_layout_and_report(site):
     root, report = site
-    expected = {"index.html", "executive.html", "hr/calibration.html", "hr/merit.html", "hr/promotion.html",
-                "hr/unmatched-accounts.html", *(f"people/{e}.html" for e in ACTIVE),
-                "managers/90001.html", "managers/90002.html", "managers/90003.html"}
+    expected = {
+        "index.html",
+        "executive.html",
+        "hr/calibration.html",
+        "hr/merit.html",
+        "hr/promotion.html",
+        "hr/unmatched-accounts.html",
+        *(f"people/{e}.html" for e in ACTIVE),
+        "managers/90001.html",
+        "managers/90002.html",
+        "managers/90003.html",
+    }
     assert set(html_pages(root)) == expected  # 90099 left: no page
     assert report.index == (root / "index.html").resolve() and report.index.is_file()
     assert report.pages == len(expected)
@@ -418,8 +814,17 @@ def test_pages_are_offline(site):
     root, _ = site
     for name, html in html_pages(root).items():
         lowered = html.lower()
-        for forbidden in ("http://", "https://", "http:\\u002f\\u002f", "https:\\u002f\\u002f", "cdn", "mathjax",
-                          "@import", "url(", "fonts.g"):
+        for forbidden in (
+            "http://",
+            "https://",
+            "http:\\u002f\\u002f",
+            "https:\\u002f\\u002f",
+            "cdn",
+            "mathjax",
+            "@import",
+            "url(",
+            "fonts.g",
+        ):
             assert forbidden not in lowered, f"{name} contains {forbidden!r}"
         assert parsed(html).tags["link"] == 0 and parsed(html).tags["iframe"] == 0, name
         if "figures" in html:
@@ -442,8 +847,9 @@ def test_individual_page_holds_only_that_persons_data(site):
             if other == employee_id:
                 continue
             assert not mentions_id(html, other), f"{employee_id}'s page mentions {other}"
-            assert name not in html and name.replace("<", "&lt;").replace(">", "&gt;") not in html, \
+            assert name not in html and name.replace("<", "&lt;").replace(">", "&gt;") not in html, (
                 f"{employee_id}'s page names {other}"
+            )
 
 
 def test_manager_page_stays_within_the_reporting_line(site):
@@ -552,7 +958,8 @@ def test_executive_and_hr_pages(site):
     distribution = figures["distribution"]["data"][0]
     counted = Counter(band(SCORES[e])[0] for e in ACTIVE)
     assert dict(zip(distribution["x"], distribution["y"])) == pytest.approx(
-        {b: 100 * counted[b] / len(ACTIVE) for b in distribution["x"]}, abs=0.05)
+        {b: 100 * counted[b] / len(ACTIVE) for b in distribution["x"]}, abs=0.05
+    )
     calibration = (root / "hr" / "calibration.html").read_text(encoding="utf-8")
     inflation = figure_specs(calibration)["inflation"]["data"][0]
     assert dict(zip(inflation["y"], inflation["x"])) == {"Ada Lovelace": 52.0, "Alan Turing": -4.0}
@@ -570,8 +977,9 @@ def test_rebuild_replaces_the_site_without_leftovers(tmp_path):
     out = tmp_path / "site"
     build_site(make_data(), out)
     (out / "people" / "stale.html").write_text("old", encoding="utf-8")
-    smaller = make_data(employees=make_data().employees.assign(
-        is_active=lambda e: e["is_active"] & (e["employee_id"] != "90023")))
+    smaller = make_data(
+        employees=make_data().employees.assign(is_active=lambda e: e["is_active"] & (e["employee_id"] != "90023"))
+    )
     build_site(smaller, out)
     assert not (out / "people" / "stale.html").exists() and not (out / "people" / "90023.html").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # no temporary or old folders left
@@ -623,10 +1031,15 @@ def test_a_site_with_an_unsafe_id(tmp_path):
 
 def test_empty_analytics_still_build_a_site(tmp_path):
     data = make_data()
-    empty = {f.name: getattr(data, f.name).iloc[0:0] for f in dataclasses.fields(SiteData)
-             if f.name not in ("employees", "reporting_lines", "performance", "target")}
-    report = build_site(SiteData(**{**{f.name: getattr(data, f.name) for f in dataclasses.fields(SiteData)},
-                                    **empty}), tmp_path / "site")
+    empty = {
+        f.name: getattr(data, f.name).iloc[0:0]
+        for f in dataclasses.fields(SiteData)
+        if f.name not in ("employees", "reporting_lines", "performance", "target")
+    }
+    report = build_site(
+        SiteData(**{**{f.name: getattr(data, f.name) for f in dataclasses.fields(SiteData)}, **empty}),
+        tmp_path / "site",
+    )
     assert report.pages == len(ACTIVE) + 3 + 1 + 4 + 1
     executive = (tmp_path / "site" / "executive.html").read_text(encoding="utf-8")
     assert "Process health has not been measured" in executive

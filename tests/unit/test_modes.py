@@ -12,7 +12,9 @@ from sources import SOURCES
 from sources.settings import SourceConfigError
 
 LIVE = {
-    "JIRA_BASE_URL": "https://acme.atlassian.net", "JIRA_EMAIL": "ops@acme.example", "JIRA_API_TOKEN": "jira-secret",
+    "JIRA_BASE_URL": "https://acme.atlassian.net",
+    "JIRA_EMAIL": "ops@acme.example",
+    "JIRA_API_TOKEN": "jira-secret",
     "REVIEWS_DIR": "/exports",
 }
 
@@ -53,31 +55,46 @@ def test_mistyped_variable_is_warned_about(environ):
     assert not any("typo.example" in w for w in warnings)
 
 
-@pytest.mark.parametrize(("setting", "value", "message"), [
-    ("mode", "production", "PERFPIPE_MODE: 'production' is not one of live, sandbox"),
-    ("sources", "jira,workday", "PERFPIPE_SOURCES: unknown source\\(s\\) workday"),
-])
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        ("mode", "production", "PERFPIPE_MODE: 'production' is not one of live, sandbox"),
+        ("sources", "jira,workday", "PERFPIPE_SOURCES: unknown source\\(s\\) workday"),
+    ],
+)
 def test_bad_run_settings_are_named(environ, setting, value, message):
     with pytest.raises(SourceConfigError, match=message):
         SourceSystems(**{"mode": "live", "sources": "jira", setting: value}).check()
 
 
 def loads(*rows):
-    return pd.DataFrame([{"source": s, "window_start": pd.Timestamp(a, tz=UTC) if a else None,
-                          "window_end": pd.Timestamp(b, tz=UTC) if b else None,
-                          "loaded_at": pd.Timestamp(at, tz=UTC)} for s, a, b, at in rows],
-                        columns=["source", "window_start", "window_end", "loaded_at"])
+    return pd.DataFrame(
+        [
+            {
+                "source": s,
+                "window_start": pd.Timestamp(a, tz=UTC) if a else None,
+                "window_end": pd.Timestamp(b, tz=UTC) if b else None,
+                "loaded_at": pd.Timestamp(at, tz=UTC),
+            }
+            for s, a, b, at in rows
+        ],
+        columns=["source", "window_start", "window_end", "loaded_at"],
+    )
 
 
 def test_a_fresh_warehouse_loads_the_twelve_whole_months_before_this_one():
     assert months_to_load(loads(), ["jira"], date(2026, 11, 15)) == ("2025-11-01", "2026-10-01")
     # a snapshot load says nothing about activity months
-    assert months_to_load(loads(("bamboohr", None, None, "2026-11-01")), ["jira"], date(2026, 11, 15))[0] == "2025-11-01"
+    assert (
+        months_to_load(loads(("bamboohr", None, None, "2026-11-01")), ["jira"], date(2026, 11, 15))[0] == "2025-11-01"
+    )
 
 
 def test_later_runs_load_what_is_not_complete_plus_this_month():
-    history = loads(("jira", "2025-11-01", "2026-11-01", "2026-11-15"),  # a run on the 15th: through October
-                    ("jira", "2026-11-01", "2026-12-01", "2026-11-15"))  # November still running then
+    history = loads(
+        ("jira", "2025-11-01", "2026-11-01", "2026-11-15"),  # a run on the 15th: through October
+        ("jira", "2026-11-01", "2026-12-01", "2026-11-15"),
+    )  # November still running then
     assert months_to_load(history, ["jira"], date(2026, 11, 16)) == ("2026-11-01", "2026-11-01")
     assert months_to_load(history, ["jira"], date(2026, 12, 2)) == ("2026-11-01", "2026-12-01")
     # a source newly in use starts with its twelve months

@@ -21,8 +21,15 @@ START = pd.Timestamp("2025-11-01")
 MONTHS = pd.date_range(START, periods=12, freq="MS")  # the sandbox's 2025-11 .. 2026-10
 QUARTERS = pd.date_range("2025-10-01", periods=5, freq="QS")  # 2025-Q4 .. the partial 2026-Q4
 END = pd.Timestamp("2026-11-01")
-SCORES = ["performance_score", "objective_score", "output_score", "quality_score", "efficiency_score",
-          "impact_score", "competency_score"]
+SCORES = [
+    "performance_score",
+    "objective_score",
+    "output_score",
+    "quality_score",
+    "efficiency_score",
+    "impact_score",
+    "competency_score",
+]
 BANDS = pd.DataFrame({"band": ["Exceptional", "Strong", "Meets", "Improvement"], "band_rank": [4, 3, 2, 1]})
 
 
@@ -436,7 +443,6 @@ def test_attrition_bad_input_names_the_record(org, frame, change, message):
     bad = dict(org, **{frame: change(org[frame])})
     with pytest.raises(ValueError, match=re.escape(message)):
         attrition(bad)
-
 
 
 def test_training_beyond_the_row_cap_uses_a_seeded_sample_and_still_learns(org):

@@ -32,15 +32,25 @@ def test_every_source_in_use_is_checked_at_once():
 
 
 def test_mistyped_variables_are_named_with_the_nearest_known_one():
-    environ = {"JIRA_BASEURL": "https://acme", "GITHUB_REPO": "a/b", "JIRA_EMAIL": "x", "PATH": "/bin",
-               "PERFPIPE_SOURCE": "jira"}
+    environ = {
+        "JIRA_BASEURL": "https://acme",
+        "GITHUB_REPO": "a/b",
+        "JIRA_EMAIL": "x",
+        "PATH": "/bin",
+        "PERFPIPE_SOURCE": "jira",
+    }
     assert unknown_variables(environ, ["PERFPIPE_MODE", "PERFPIPE_SOURCES"]) == [
-        ("GITHUB_REPO", "GITHUB_REPOS"), ("JIRA_BASEURL", "JIRA_BASE_URL"), ("PERFPIPE_SOURCE", "PERFPIPE_SOURCES")]
+        ("GITHUB_REPO", "GITHUB_REPOS"),
+        ("JIRA_BASEURL", "JIRA_BASE_URL"),
+        ("PERFPIPE_SOURCE", "PERFPIPE_SOURCES"),
+    ]
 
 
 def test_only_the_variables_set_are_listed():
     assert jira.Settings.variables_set({"JIRA_BASE_URL": "u", "JIRA_EMAIL": "", "JIRA_API_TOKEN": "t"}) == [
-        "JIRA_BASE_URL", "JIRA_API_TOKEN"]
+        "JIRA_BASE_URL",
+        "JIRA_API_TOKEN",
+    ]
 
 
 def test_secrets_never_show_in_reprs_or_errors():
@@ -65,5 +75,7 @@ def test_lists_and_custom_fields_parse():
     assert hris.custom_fields["level"] == "customJobLevel"
     assert hris.custom_fields["payRangeMidpoint"] == "customPayRangeMidpoint"
     with pytest.raises(SourceConfigError, match="BAMBOOHR_CUSTOM_FIELDS"):
-        bamboohr.Settings.from_env({"BAMBOOHR_BASE_URL": "https://x", "BAMBOOHR_API_KEY": "k", "BAMBOOHR_CUSTOM_FIELDS": "grade=x"})
+        bamboohr.Settings.from_env(
+            {"BAMBOOHR_BASE_URL": "https://x", "BAMBOOHR_API_KEY": "k", "BAMBOOHR_CUSTOM_FIELDS": "grade=x"}
+        )
     assert str(reviews.Settings.from_env({"REVIEWS_DIR": "/exports"}).directory) == "/exports"

@@ -1,0 +1,228 @@
+"""The HR calibration page: inflation per manager, distribution against the target, suggestions, outliers and
+fairness. HR pages are the only page builders that read pay."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import figures as fg
+from .cells import Cell, Links, Table, kpi, person_cell
+from .formatting import count, missing, number, pct, pct_points, score, signed_pct, text, unique_labels
+from .org import Org, plain_frame
+
+MOST_INFLATED = 20  # managers shown in the HR inflation chart (all are in the table below it)
+
+
+def hr_calibration(org: Org, links: Links) -> dict:
+    data, root = org.data, "../"
+    cycle_rows = org.calibrated[org.calibrated["cycle"] == org.cycle]
+    figures: dict[str, dict] = {}
+    if len(cycle_rows):
+        order = list(org.target["band"]) if org.target is not None else list(fg.BAND_COLOURS)
+        shares = pd.DataFrame({"band": order})
+        for column, name in (("submitted_rating", "submitted"), ("suggested_rating", "suggested")):
+            shares[name] = shares["band"].map(cycle_rows[column].value_counts(normalize=True)).fillna(0) * 100
+        shares["target"] = shares["band"].map(data.target.set_index("band")["share"]).fillna(0) * 100
+        figures["distribution"] = fg.grouped_counts(
+            shares,
+            "band",
+            {"submitted": "Submitted by managers", "suggested": "Suggested after calibration", "target": "Target"},
+            title=f"Rating distribution {org.cycle}: submitted, suggested and target (% of rated people)",
+            axis="% of rated people",
+            colours=(fg.OTHER_COLOUR, fg.ACCENT, "#111827"),
+        )
+    by_manager = plain_frame(data.calibration_by_manager, manager_id=True)
+    by_manager = by_manager[by_manager["cycle"] == org.cycle].copy()
+    by_manager["label"] = unique_labels(by_manager["manager_id"].map(org.name), by_manager["manager_id"])
+    by_manager = by_manager.sort_values("inflation_before", ascending=False)
+    if len(by_manager):
+        furthest = by_manager.reindex(by_manager["inflation_before"].abs().sort_values(ascending=False).index)
+        furthest = furthest.head(MOST_INFLATED).sort_values("inflation_before", ascending=False)
+        figures["inflation"] = fg.signed_bars(
+            furthest,
+            "label",
+            "inflation_before",
+            title=f"Rating inflation, {len(furthest)} managers furthest from target (%)",
+            axis="Average submitted rating vs target average (%)",
+        )
+
+    summary = Table(
+        [
+            "Cycle",
+            "Rated",
+            "Changes suggested",
+            "Outliers",
+            "Inflation before → after",
+            "Variance from target before → after",
+            "Adverse-impact flags before → after",
+        ],
+        numeric=(1, 2, 3),
+    )
+    for row in data.calibration_summary.sort_values("cycle", ascending=False).itertuples():
+        summary.rows.append(
+            [
+                text(row.cycle),
+                count(row.rated),
+                count(row.changes),
+                count(row.outliers),
+                f"{signed_pct(row.inflation_before)} → {signed_pct(row.inflation_after)}",
+                f"{pct_points(row.variance_before)} → {pct_points(row.variance_after)}",
+                f"{count(row.adverse_impact_before)} → {count(row.adverse_impact_after)}",
+            ]
+        )
+
+    managers = Table(
+        [
+            "Manager",
+            "Team",
+            "Rated",
+            "Inflation before",
+            "Inflation after",
+            "Leniency (bands)",
+            "Distribution test p-value",
+        ],
+        numeric=(1, 2, 3, 4, 5, 6),
+    )
+    for row in by_manager.itertuples():
+        href = links.managers.get(row.manager_id)
+        managers.rows.append(
+            [
+                Cell(row.label, href=f"{root}{href}" if href else None),
+                count(row.team_size),
+                count(row.rated_count),
+                signed_pct(row.inflation_before),
+                signed_pct(row.inflation_after),
+                number(row.leniency),
+                number(row.chi2_pvalue, 3),
+            ]
+        )
+
+    groups = Table(
+        [
+            "Department",
+            "Level group",
+            "Rated",
+            "Inflation before",
+            "Inflation after",
+            "Exceptional / Strong / Meets / Improvement submitted",
+            "after calibration",
+        ],
+        numeric=(2, 3, 4),
+    )
+    by_group = data.calibration_by_group
+    for row in by_group[by_group["cycle"] == org.cycle].itertuples():
+        groups.rows.append(
+            [
+                text(row.department),
+                text(row.level_group),
+                count(row.rated_count),
+                signed_pct(row.inflation_before),
+                signed_pct(row.inflation_after),
+                _shares(row, "submitted"),
+                _shares(row, "suggested"),
+            ]
+        )
+
+    suggestions = Table(
+        ["Person", "Manager", "Group", "Score (0-100)", "Submitted", "Suggested"],
+        empty="No change suggested.",
+        numeric=(3,),
+    )
+    changed = cycle_rows[cycle_rows["is_changed"].fillna(False).astype(bool)].sort_values(
+        ["calibration_group", "performance_score"], ascending=[True, False]
+    )
+    for row in changed.itertuples():
+        suggestions.rows.append(
+            [
+                person_cell(org, row.employee_id, links, root),
+                org.name(row.manager_id),
+                text(row.calibration_group),
+                score(row.performance_score),
+                text(row.submitted_rating),
+                text(row.suggested_rating),
+            ]
+        )
+
+    outliers = Table(["Person", "Manager", "Group", "Submitted", "The data says", "Evidence"], empty="No outlier.")
+    for row in org.outliers.sort_values("band_gap", key=lambda s: -s.abs()).itertuples():
+        outliers.rows.append(
+            [
+                person_cell(org, row.employee_id, links, root),
+                org.name(row.manager_id),
+                text(row.calibration_group),
+                text(row.submitted_rating),
+                text(row.data_driven_band),
+                text(row.evidence),
+            ]
+        )
+
+    fairness = Table(
+        [
+            "Ratings",
+            "Attribute",
+            "Group",
+            "People",
+            "Top-rated share",
+            "Impact ratio",
+            "Fisher p-value",
+            "Adverse impact",
+        ],
+        numeric=(3, 4, 5, 6),
+    )
+    fair = data.calibration_fairness
+    for row in fair[fair["cycle"] == org.cycle].itertuples():
+        flagged = bool(row.adverse_impact) if not missing(row.adverse_impact) else False
+        fairness.rows.append(
+            [
+                text(row.ratings),
+                text(row.attribute),
+                text(row.value),
+                count(row.count),
+                pct(row.top_rate, 1),
+                number(row.impact_ratio),
+                number(row.fisher_pvalue, 3),
+                Cell("yes" if flagged else "no", status="at-risk" if flagged else "healthy"),
+            ]
+        )
+
+    latest = data.calibration_summary[data.calibration_summary["cycle"] == org.cycle]
+    kpis = []
+    if len(latest):
+        s = latest.iloc[0]
+        kpis = [
+            kpi("Rated", count(s["rated"], "person"), org.cycle or ""),
+            kpi("Changes suggested", count(s["changes"], "rating")),
+            kpi("Outliers to discuss", count(s["outliers"], "rating")),
+            kpi(
+                "Inflation",
+                f"{signed_pct(s['inflation_before'])} → {signed_pct(s['inflation_after'])}",
+                "before → after calibration",
+            ),
+            kpi(
+                "Adverse-impact flags",
+                f"{count(s['adverse_impact_before'])} → {count(s['adverse_impact_after'])}",
+                "groups, before → after",
+                "at-risk" if s["adverse_impact_after"] else "healthy",
+            ),
+        ]
+    return {
+        "kind": "hr_calibration",
+        "title": f"Calibration report {text(org.cycle)}",
+        "root": root,
+        "subtitle": "HR",
+        "period": org.period_note(),
+        "kpis": kpis,
+        "figures": figures,
+        "summary": summary,
+        "managers": managers,
+        "groups": groups,
+        "suggestions": suggestions,
+        "outliers": outliers,
+        "fairness": fairness,
+    }
+
+
+def _shares(row, kind: str) -> str:
+    return " / ".join(
+        pct(getattr(row, f"{kind}_share_{band}", None)) for band in ("exceptional", "strong", "meets", "improvement")
+    )
