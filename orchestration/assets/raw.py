@@ -35,7 +35,6 @@ class RawTranslator(DagsterDltTranslator):
             group_name="raw",
             owners=[OWNER],
             kinds={"dlt", "duckdb", data.resource.source_name},
-            skippable=True,  # a source left out of PERFPIPE_SOURCES loads nothing
         )
 
 
@@ -75,7 +74,10 @@ def raw_assets(module: ModuleType, partitions_def: dg.PartitionsDefinition | Non
         source_systems: SourceSystems,
     ):
         if name not in source_systems.in_use():
+            # Reported, not skipped: a skipped asset would skip everything downstream in the same run.
             context.log.info(f"{name}: not in use (PERFPIPE_SOURCES), nothing loaded")
+            for key in context.selected_asset_keys:
+                yield dg.MaterializeResult(asset_key=key, metadata={"in_use": False, "rows_loaded": 0})
             return
         try:
             settings = source_systems.settings(name)

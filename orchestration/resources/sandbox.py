@@ -9,39 +9,24 @@ from __future__ import annotations
 import functools
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import requests
 
-if TYPE_CHECKING:
-    from .source_systems import SourceSystems
+
+def info(url: str | None, *, seed: int, employees: int, as_of: date, directory: str, timeout: float) -> dict[str, Any]:
+    """What the connectors need to find the sandbox: the one at ``url``, else one started here."""
+    if url:
+        response = requests.get(f"{url.rstrip('/')}/_sandbox/info", timeout=timeout)
+        response.raise_for_status()
+        return response.json()
+    return embedded(seed, employees, as_of.replace(day=1), str(Path(directory).resolve()))
 
 
-def live_environment(systems: SourceSystems) -> dict[str, str]:
+def live_environment(sandbox_info: dict[str, Any]) -> dict[str, str]:
     from sandbox.environment import live_environment
 
-    return live_environment(_info(systems))
-
-
-def url(systems: SourceSystems) -> str:
-    return _info(systems)["url"]
-
-
-def ground_truth(systems: SourceSystems) -> Path | None:
-    return None if systems.sandbox_url else Path(systems.sandbox_dir).resolve() / "ground_truth.csv"
-
-
-def _info(systems: SourceSystems) -> dict[str, Any]:
-    if systems.sandbox_url:
-        return _remote(systems.sandbox_url.rstrip("/"), systems.http_timeout_seconds)
-    as_of = date.fromisoformat(systems.as_of).replace(day=1)
-    return embedded(systems.sandbox_seed, systems.sandbox_employees, as_of, str(Path(systems.sandbox_dir).resolve()))
-
-
-def _remote(base_url: str, timeout: float) -> dict[str, Any]:
-    response = requests.get(f"{base_url}/_sandbox/info", timeout=timeout)
-    response.raise_for_status()
-    return response.json()
+    return live_environment(sandbox_info)
 
 
 @functools.cache
@@ -53,7 +38,12 @@ def embedded(seed: int, employees: int, as_of: date, directory: str) -> dict[str
     company = generate_company(seed=seed, employees=employees, as_of=as_of)
     reviews_dir = Path(directory) / "reviews"
     company.write_review_exports(reviews_dir)
-    company.write_ground_truth(Path(directory) / "ground_truth.csv")
+    company.write_ground_truth(ground_truth(directory))
     server = SandboxServer(company, port=0, reviews_dir=reviews_dir)
     server.start()
     return server.info()
+
+
+def ground_truth(directory: str) -> Path:
+    """Where the embedded sandbox writes the simulated people's latent performance."""
+    return Path(directory).resolve() / "ground_truth.csv"

@@ -22,7 +22,7 @@ from sources.settings import SourceConfigError, SourceSettings
 from . import sandbox
 
 MODES = ("live", "sandbox")
-RUN_VARIABLES = ("PERFPIPE_MODE", "PERFPIPE_SOURCES", "AS_OF")
+RUN_VARIABLES = ("PERFPIPE_MODE", "PERFPIPE_SOURCES")  # checked for typos like the sources' own
 
 
 def _env(name: str, default: str | None = None) -> str | None:
@@ -75,28 +75,29 @@ class SourceSystems(dg.ConfigurableResource):
             )
         return names
 
-    def environment(self) -> dict[str, str]:
-        """The variables the connectors read: this process's in live mode, the sandbox's in sandbox mode."""
+    def check(self) -> list[str]:
+        """Validate every source in use (one error naming all problems); say where each one is.
+
+        Live settings come from this process's environment; sandbox ones are the variables the
+        sandbox hands out, so both reach the connectors the same way.
+        """
         if self.mode not in MODES:
             raise SourceConfigError(f"PERFPIPE_MODE: {self.mode!r} is not one of {', '.join(MODES)}")
-        return dict(os.environ) if self.mode == "live" else sandbox.live_environment(self)
-
-    def check(self) -> list[str]:
-        """Validate every source in use (one error naming all problems); say where each one is."""
-        environment = self.environment()
-        self._settings = settings_for(self.in_use(), environment)
-        if self.mode == "sandbox":
-            return [f"{name}: simulated by the sandbox at {sandbox.url(self)}" for name in self._settings]
-        return [
-            f"{name}: live ({', '.join(SOURCES[name].Settings.variables_set(environment))} set)"
-            for name in self._settings
-        ]
+        names = self.in_use()
+        if self.mode == "live":
+            self._settings = settings_for(names, os.environ)
+            return [
+                f"{name}: live ({', '.join(SOURCES[name].Settings.variables_set(os.environ))} set)" for name in names
+            ]
+        where = self._sandbox()
+        self._settings = settings_for(names, sandbox.live_environment(where))
+        return [f"{name}: simulated by the sandbox at {where['url']}" for name in names]
 
     def warnings(self) -> list[str]:
         not_in_use = [name for name in SOURCES if name not in self.in_use()]
-        lines = [f"not in use (PERFPIPE_SOURCES): {', '.join(not_in_use)}; their metrics stay missing"] * bool(
-            not_in_use
-        )
+        lines = []
+        if not_in_use:
+            lines.append(f"not in use (PERFPIPE_SOURCES): {', '.join(not_in_use)}; their metrics stay missing")
         if self.mode == "live":
             lines += [
                 f"{var} is not a variable perfpipe reads" + (f"; did you mean {near}?" if near else "")
@@ -114,4 +115,14 @@ class SourceSystems(dg.ConfigurableResource):
 
     def ground_truth(self) -> Path | None:
         """The embedded sandbox's latent truth file, to measure how well ratings recover it."""
-        return sandbox.ground_truth(self) if self.mode == "sandbox" else None
+        return sandbox.ground_truth(self.sandbox_dir) if self.mode == "sandbox" and not self.sandbox_url else None
+
+    def _sandbox(self) -> dict:
+        return sandbox.info(
+            self.sandbox_url,
+            seed=self.sandbox_seed,
+            employees=self.sandbox_employees,
+            as_of=date.fromisoformat(self.as_of),
+            directory=self.sandbox_dir,
+            timeout=self.http_timeout_seconds,
+        )

@@ -2,6 +2,7 @@
 re-runs, one failing source not blocking the others, metadata and the run log."""
 
 import dagster as dg
+import duckdb
 import pytest
 from dagster_dlt import DagsterDltResource
 
@@ -92,3 +93,19 @@ def test_a_partition_range_loads_in_one_run(sandbox, company, resources):
     assert keys_in(resources["warehouse"], "jira_issues") == expected_keys(
         company, sandbox, "jira_issues", [AUGUST, SEPTEMBER]
     )
+
+
+def test_a_source_not_in_use_loads_nothing_and_does_not_hold_up_the_run(sandbox, resources):
+    """Reported with in_use false rather than skipped: Dagster skips every step downstream of a skipped
+    asset, so a dbt build in the same run would not happen."""
+    resources = {**resources, "source_systems": sandbox_systems(sandbox, sources="jira,bamboohr,reviews")}
+    result = materialize(activity_assets, resources, dg.DagsterInstance.ephemeral(), "2026-09-01")
+    assert result.success
+    reported = {e.asset_key.path[-1]: e.materialization.metadata for e in result.get_asset_materialization_events()}
+    assert set(reported) == set(ACTIVITY_TABLES)
+    assert reported["salesforce_opportunities"]["in_use"].value is False
+    assert "in_use" not in reported["jira_issues"]
+    with duckdb.connect(resources["warehouse"].path, read_only=True) as con:
+        raw = {t for (t,) in con.execute("select table_name from information_schema.tables where table_schema = 'raw'")
+               .fetchall()}  # fmt: skip
+    assert "jira_issues" in raw and not {t for t in raw if t.startswith(("github", "salesforce", "zendesk"))}
