@@ -7,7 +7,7 @@ UV := $(or $(shell command -v uv 2>/dev/null),$(CURDIR)/.tools/bin/uv)
 ENV_FILE := $(if $(wildcard .env),--env-file .env)
 RUN := $(UV) run --frozen $(ENV_FILE)
 # The Python versions the locked dependencies are built for (pyproject.toml: requires-python).
-PYTHON_VERSIONS := 3.11 and 3.12
+PYTHON_VERSIONS := 3.11 or 3.12
 PYTHON_OK := $(shell python3 -c 'import sys; print(int((3, 11) <= sys.version_info[:2] < (3, 13)))' 2>/dev/null)
 CHROMIUM := $(or $(CHROMIUM_PATH),/usr/bin/chromium)
 
@@ -37,7 +37,7 @@ help:
 
 python:
 	@if [ "$(PYTHON_OK)" != 1 ]; then \
-	  echo "perfpipe needs python3 $(PYTHON_VERSIONS); python3 here is $$(python3 --version 2>&1 || echo missing)." >&2; \
+	  echo "perfpipe needs Python $(PYTHON_VERSIONS) as python3; python3 here is $$(python3 --version 2>&1 || echo missing)." >&2; \
 	  echo "Install one of those versions as python3 (e.g. apt-get install python3.11) and run make again." >&2; \
 	  exit 1; fi
 

@@ -28,7 +28,10 @@ def settings_for(names: Iterable[str], environ: Mapping[str, str]) -> dict[str, 
         except SourceConfigError as exc:
             problems.append(str(exc))
     if problems:
-        raise SourceConfigError("; ".join(problems))
+        raise SourceConfigError(
+            "sources in use are not fully configured (set these variables, or leave the source out of "
+            "PERFPIPE_SOURCES):\n" + "\n".join(f"  {problem}" for problem in problems)
+        )
     return settings
 
 

@@ -14,19 +14,25 @@ import pytest
 
 from orchestration.dbt_project import prepare
 
-HOW_TO_ENABLE = "install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH to a Chromium binary"
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")
+MISSING = (
+    f"no Chromium at {CHROMIUM}; to run them, install Debian's chromium (apt-get install -y chromium) "
+    "or set CHROMIUM_PATH to a Chromium binary"
+)
+UNDER_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def pytest_configure(config):
     prepare()
 
 
+def pytest_collect_file(file_path, parent):
+    if not CHROMIUM.is_file() and not UNDER_CI and file_path.name.startswith("test_"):
+        pytest.skip(f"browser tests skipped: {MISSING}", allow_module_level=True)
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Path:
-    path = Path(os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium")
-    if not path.is_file():
-        reason = f"browser tests skipped: no Chromium at {path}; to run them, {HOW_TO_ENABLE}"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(reason.replace("skipped", "cannot run under CI=true"))
-        pytest.skip(reason)
-    return path
+    if not CHROMIUM.is_file():
+        pytest.fail(f"browser tests cannot run under CI=true: {MISSING}")
+    return CHROMIUM

@@ -8,7 +8,8 @@ from dagster_dlt import DagsterDltResource
 
 from orchestration.assets.raw import activity_assets, snapshot_assets
 from orchestration.partitions import range_tags
-from orchestration.resources import Warehouse
+from orchestration.resources import SourceSystems, Warehouse
+from sources import SOURCES
 from sources.reviews import EXPORTS
 from tests.conftest import AUGUST, SEPTEMBER, sandbox_systems
 from tests.integration.test_connectors import keys_in
@@ -109,3 +110,21 @@ def test_a_source_not_in_use_loads_nothing_and_does_not_hold_up_the_run(sandbox,
         raw = {t for (t,) in con.execute("select table_name from information_schema.tables where table_schema = 'raw'")
                .fetchall()}  # fmt: skip
     assert "jira_issues" in raw and not {t for t in raw if t.startswith(("github", "salesforce", "zendesk"))}
+
+
+def test_live_settings_are_checked_before_any_step_opens_the_warehouse(monkeypatch, tmp_path):
+    for var in [v for module in SOURCES.values() for v in module.Settings.ENV.values()]:
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("JIRA_BASE_URL", "https://acme.atlassian.net")
+    resources = {
+        "dlt": DagsterDltResource(),
+        "warehouse": Warehouse(path=str(tmp_path / "warehouse.duckdb")),
+        "source_systems": SourceSystems(mode="live", sources="jira,zendesk"),
+    }
+    result = dg.materialize(activity_assets, resources=resources, partition_key="2026-09-01", raise_on_error=False)
+    assert not result.success
+    errors = " ".join(str(e.message) + str(getattr(e.event_specific_data, "error", "")) for e in result.all_events)
+    assert "jira: JIRA_EMAIL, JIRA_API_TOKEN not set" in errors
+    assert "zendesk: ZENDESK_BASE_URL, ZENDESK_EMAIL, ZENDESK_API_TOKEN not set" in errors
+    assert not any(e.is_step_start for e in result.all_events)
+    assert not (tmp_path / "warehouse.duckdb").exists()
