@@ -3,6 +3,7 @@
 
 import argparse
 import shlex
+import signal
 import time
 from datetime import date
 
@@ -54,6 +55,9 @@ def main(argv=None) -> None:
     for spec in args.fault:
         source, kind, *counts = spec.split(":")
         server.faults.add(source, kind, *(int(c) for c in counts[:2]))
+    # Stop on SIGTERM as on Ctrl-C, even when started by a process that ignores SIGTERM (Dagster maps
+    # SIGTERM to the SIGINT disposition, which is "ignore" in a background shell job, and children inherit it).
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     with server:
         print(f"sandbox serving {len(company.people)} employees at {server.url} (Ctrl-C to stop)", flush=True)
         try:
