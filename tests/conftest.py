@@ -7,6 +7,7 @@ The dbt manifest is prepared only where a tier needs it (its conftest), so the u
 starts at once; the pipeline fixtures below import the dbt assets only when first used.
 """
 
+import socket
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -45,6 +46,12 @@ def sandbox(company, tmp_path):
     company.write_review_exports(reviews)
     with SandboxServer(company, port=0, reviews_dir=reviews) as server:
         yield server
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def sandbox_systems(server: SandboxServer, **options):

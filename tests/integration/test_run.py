@@ -3,7 +3,6 @@ live mode never falls back to the sandbox, a sandbox reached only through the li
 sets runs end to end, the warehouse keeps sandbox and live apart, and sources left out stay missing."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -18,17 +17,12 @@ from orchestration.partitions import months_to_load
 from orchestration.resources import Warehouse
 from sandbox.environment import live_environment
 from sources import ACTIVITY_SOURCES, SOURCES
+from tests.conftest import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 EMPLOYEES = 60
 SANDBOX_AS_OF, RUN_AS_OF = "2026-11-01", "2026-11-20"  # the run's today: twelve whole months back from November
 SOURCE_VARIABLES = {var for module in SOURCES.values() for var in module.Settings.ENV.values()}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
