@@ -36,7 +36,7 @@ class Warehouse(dg.ConfigurableResource):
         return Path(self.absolute_path).parent
 
     def dlt_pipeline(self, name: str) -> dlt.Pipeline:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.data_dir.mkdir(parents=True, exist_ok=True)  # dlt opens the file itself
         return dlt.pipeline(
             pipeline_name=name,
             destination=dlt.destinations.duckdb(self.absolute_path),
@@ -46,6 +46,8 @@ class Warehouse(dg.ConfigurableResource):
         )
 
     def connect(self, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+        if not read_only:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
         return duckdb.connect(self.path, read_only=read_only)
 
     def read(self, sql: str, params: list | None = None) -> pd.DataFrame:

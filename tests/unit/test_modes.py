@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from orchestration.partitions import months_to_load
-from orchestration.resources import SourceSystems
+from orchestration.resources import SourceSystems, Warehouse, WarehouseModeError
 from sources import SOURCES
 from sources.settings import SourceConfigError
 
@@ -105,3 +105,18 @@ def test_the_plan_reads_utc_month_ends():
     end = datetime(2026, 11, 1, tzinfo=UTC)
     history = loads(("jira", "2026-10-01", end.isoformat(), "2026-11-02"))
     assert months_to_load(history, ["jira"], date(2026, 11, 20))[0] == "2026-11-01"
+
+
+def test_a_warehouse_keeps_the_mode_that_first_loaded_it(tmp_path):
+    warehouse = Warehouse(path=str(tmp_path / "new" / "folder" / "warehouse.duckdb"))
+    assert warehouse.recorded_mode() is None and not (tmp_path / "new").exists()  # reading creates nothing
+    warehouse.claim("live")
+    warehouse.claim("live")
+    assert warehouse.recorded_mode() == "live"
+    with pytest.raises(WarehouseModeError, match="holds live data and this run is in sandbox mode.*WAREHOUSE_PATH"):
+        warehouse.claim("sandbox")
+    older = Warehouse(path=str(tmp_path / "older.duckdb"))
+    with older.connect(read_only=False) as con:
+        con.execute("create schema raw; create table raw.jira_issues (id varchar)")
+    with pytest.raises(WarehouseModeError, match="no record of the mode"):
+        older.claim("sandbox")
