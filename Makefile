@@ -84,7 +84,7 @@ test-fast: .venv/.synced
 	$(RUN) pytest tests/unit
 
 dev: setup
-	PERFPIPE_MODE=$${PERFPIPE_MODE:-$$($(RUN) python -m orchestration.resources.warehouse)} $(RUN) dagster dev -w workspace.yaml
+	PERFPIPE_MODE=$${PERFPIPE_MODE:-$$($(RUN) python -m orchestration.mode)} $(RUN) dagster dev -w workspace.yaml
 
 validate: setup
 	$(RUN) dagster definitions validate -w workspace.yaml

@@ -152,8 +152,3 @@ def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
             [schema, table],
         ).fetchone()[0]
     )
-
-
-if __name__ == "__main__":
-    # `make dev` opens the UI in the mode the warehouse records (live for a fresh one).
-    print(Warehouse().recorded_mode() or "live")
