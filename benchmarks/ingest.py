@@ -71,7 +71,7 @@ def run(employees: int, separate_process: bool) -> dict:
         if separate_process:
             process, url = _sandbox_process(employees, directory)
         else:
-            process, url = None, embedded(42, employees, AS_OF, str(directory / "sandbox"))["url"]
+            process, url = None, embedded(42, employees, "default", AS_OF, str(directory / "sandbox"))["url"]
         ready = time.perf_counter()
         resources = {
             "dlt": DagsterDltResource(),

@@ -11,6 +11,7 @@ import requests
 
 from .company import generate_company
 from .environment import live_environment
+from .profiles import PROFILES
 from .server import SandboxServer
 
 
@@ -22,6 +23,12 @@ def main(argv=None) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--employees", type=int, default=500)
     serve.add_argument("--seed", type=int, default=42)
+    serve.add_argument(
+        "--profile",
+        choices=sorted(PROFILES),
+        default="default",
+        help="how the company's systems are configured (sandbox/profiles.py)",
+    )
     serve.add_argument(
         "--as-of",
         type=date.fromisoformat,
@@ -46,7 +53,7 @@ def main(argv=None) -> None:
             print(f"export {name}={shlex.quote(value)}")
         return
 
-    company = generate_company(seed=args.seed, employees=args.employees, as_of=args.as_of)
+    company = generate_company(seed=args.seed, employees=args.employees, as_of=args.as_of, profile=args.profile)
     if args.reviews_dir:
         company.write_review_exports(args.reviews_dir)
     if args.ground_truth:

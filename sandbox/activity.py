@@ -76,10 +76,10 @@ class Workforce:
         return (self.hire[who] <= t) & (t < self.term[who])
 
 
-def jira_issues(rng, eng: Workforce, window: Window, n_projects: int):
+def jira_issues(rng, eng: Workforce, window: Window, n_projects: int, scale: float = 1.0):
     bounds = window.sprint_bounds(C.SPRINT_DAYS)
     n_sprints = len(bounds) - 1
-    ev = events(rng, eng.hire, eng.term, bounds, eng.rate(C.ISSUES_PER_SPRINT, "issues"))
+    ev = events(rng, eng.hire, eng.term, bounds, eng.rate(C.ISSUES_PER_SPRINT * scale, "issues"))
     who, sprint, n = ev["who"].to_numpy(), ev["period"].to_numpy(), len(ev)
     z = eng.z[who]
     points = rng.choice(C.STORY_POINTS, n, p=C.STORY_POINT_SHARES).astype(float)
@@ -222,10 +222,10 @@ OPEN_STAGES = ("Prospecting", "Qualification", "Proposal/Price Quote", "Negotiat
 OPP_TYPES = ("New Business", "Existing Business", "Renewal")
 
 
-def opportunities(rng, sales: Workforce, window: Window) -> pd.DataFrame:
+def opportunities(rng, sales: Workforce, window: Window, scale: float = 1.0) -> pd.DataFrame:
     months = window.month_bounds()
     end = window.end_s
-    new = events(rng, sales.hire, sales.term, months, sales.rate(C.NEW_OPPS_PER_MONTH, "opps"))
+    new = events(rng, sales.hire, sales.term, months, sales.rate(C.NEW_OPPS_PER_MONTH * scale, "opps"))
     n = len(new)
     created = new["t"].to_numpy()
     delay = (C.OPP_CLOSE_MEDIAN_DAYS * DAY * rng.lognormal(0, 0.5, n)).astype(np.int64)
@@ -243,7 +243,7 @@ def opportunities(rng, sales: Workforce, window: Window) -> pd.DataFrame:
         }
     )
 
-    ren = events(rng, sales.hire, sales.term, months, np.full(len(sales.rows), C.RENEWALS_PER_MONTH))
+    ren = events(rng, sales.hire, sales.term, months, np.full(len(sales.rows), C.RENEWALS_PER_MONTH * scale))
     m = len(ren)
     due = ren["t"].to_numpy()
     z = sales.z[ren["who"].to_numpy()]
@@ -276,9 +276,11 @@ def opportunities(rng, sales: Workforce, window: Window) -> pd.DataFrame:
     return opps.sort_values(["modified", "seq"], ignore_index=True)
 
 
-def tickets(rng, support: Workforce, window: Window):
+def tickets(rng, support: Workforce, window: Window, scale: float = 1.0):
     end = window.end_s
-    ev = events(rng, support.hire, support.term, window.month_bounds(), support.rate(C.TICKETS_PER_MONTH, "tickets"))
+    ev = events(
+        rng, support.hire, support.term, window.month_bounds(), support.rate(C.TICKETS_PER_MONTH * scale, "tickets")
+    )
     who, created, n = ev["who"].to_numpy(), ev["t"].to_numpy(), len(ev)
     z = support.z[who]
     reply = C.FIRST_REPLY_MEDIAN_MINUTES * np.exp(C.Z_EFFECT["reply"] * z) * rng.lognormal(0, 0.8, n)
@@ -345,10 +347,14 @@ def tickets(rng, support: Workforce, window: Window):
     return frame.sort_values(["updated", "id"], ignore_index=True), ratings
 
 
-def incidents(rng, eng: Workforce, window: Window, n_repos: int) -> pd.DataFrame:
+def incidents(rng, eng: Workforce, window: Window, n_repos: int, scale: float = 1.0) -> pd.DataFrame:
     end = window.end_s
     ev = events(
-        rng, eng.hire, eng.term, window.month_bounds(), C.INCIDENTS_PER_MONTH * np.exp(C.Z_EFFECT["incidents"] * eng.z)
+        rng,
+        eng.hire,
+        eng.term,
+        window.month_bounds(),
+        C.INCIDENTS_PER_MONTH * scale * np.exp(C.Z_EFFECT["incidents"] * eng.z),
     )
     who, created, n = ev["who"].to_numpy(), ev["t"].to_numpy(), len(ev)
     acked = created + rng.integers(60, 900, n)

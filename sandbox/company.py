@@ -12,6 +12,7 @@ from . import activity
 from . import config as C
 from .ids import BASE36, BASE62, unique_codes
 from .org import HRIS_COLUMNS, build_accounts, build_people
+from .profiles import Profile, profile_named
 from .reviews import review_exports
 from .timeline import Window
 
@@ -24,6 +25,7 @@ def _names(pool, count: int, fallback: str) -> list[str]:
 class Company:
     seed: int
     as_of: date
+    profile: Profile
     window_: Window
     people: pd.DataFrame  # HRIS attributes + latent truth, one row per employee
     accounts: dict[str, pd.DataFrame]  # system -> person row, system id, name, email, active
@@ -77,28 +79,34 @@ def sonar_key(repo: str) -> str:
     return repo.replace("/", "_")
 
 
-def generate_company(seed: int = 42, employees: int = 500, as_of: date = date(2026, 11, 1)) -> Company:
+def generate_company(
+    seed: int = 42, employees: int = 500, as_of: date = date(2026, 11, 1), profile: str = "default"
+) -> Company:
+    """The company of ``seed`` and size, its history the 12 months before ``as_of``, its systems
+    configured as the named profile says (``sandbox.profiles``)."""
     if employees < 10:
         raise ValueError("the sandbox needs at least 10 employees")
+    config = profile_named(profile)
     rng = np.random.default_rng(seed)
     window = Window.before(as_of)
     people = build_people(rng, employees, window)
-    accounts = build_accounts(rng, people)
+    accounts = build_accounts(rng, people, config.jira_hidden_email_share)
     eng, sales, support = (activity.Workforce(people, d) for d in C.DEPARTMENTS)
-    n_projects = max(1, math.ceil(eng.n_teams / C.TEAMS_PER_JIRA_PROJECT))
+    n_projects = max(1, math.ceil(eng.n_teams / config.jira_teams_per_project))
     n_repos = max(1, math.ceil(eng.n_teams / C.TEAMS_PER_REPO))
 
-    issues, sprint_bounds = activity.jira_issues(rng, eng, window, n_projects)
+    issues, sprint_bounds = activity.jira_issues(rng, eng, window, n_projects, config.scale("issues"))
     prs, reviews = activity.pull_requests(rng, eng, window, n_repos)
     sonar = activity.sonar_history(rng, eng, prs, window, n_repos)
-    opps = activity.opportunities(rng, sales, window)
+    opps = activity.opportunities(rng, sales, window, config.scale("opportunities"))
     opps["sf_id"] = unique_codes(rng, len(opps), BASE62, 15, prefix="006")
-    tickets, ratings = activity.tickets(rng, support, window)
-    incidents = activity.incidents(rng, eng, window, n_repos)
+    tickets, ratings = activity.tickets(rng, support, window, config.scale("tickets"))
+    incidents = activity.incidents(rng, eng, window, n_repos, config.scale("incidents"))
     incidents["pd_id"] = unique_codes(rng, len(incidents), BASE36, 6, prefix="Q")
     return Company(
         seed=seed,
         as_of=as_of,
+        profile=config,
         window_=window,
         people=people,
         accounts=accounts,

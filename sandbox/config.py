@@ -99,7 +99,6 @@ RATER_NOISE_RANGE = (0.25, 0.8)
 
 # Share of accounts per system whose email differs from the HRIS work email.
 EMAIL_MISMATCH_SHARE = 0.02
-JIRA_HIDDEN_EMAIL_SHARE = 0.10
 
 # Activity rates for a meets-expectations IC (z = 0) in a full month.
 SPRINT_DAYS = 14
@@ -109,7 +108,6 @@ STORY_POINT_SHARES = (0.10, 0.20, 0.30, 0.25, 0.15)
 SPRINT_COMPLETION_LOGIT = 1.73  # ~85% of committed issues resolved inside the sprint
 UNASSIGNED_ISSUE_SHARE = 0.03
 UNESTIMATED_ISSUE_SHARE = 0.05
-TEAMS_PER_JIRA_PROJECT = 6
 TEAMS_PER_REPO = 3
 PRS_PER_MONTH = 6.0
 PR_CYCLE_MEDIAN_HOURS = 4.5 * 24

@@ -26,6 +26,8 @@ def live_environment(info: dict[str, Any]) -> dict[str, str]:
         "ZENDESK_BASE_URL": urls["zendesk"], "ZENDESK_EMAIL": login, "ZENDESK_API_TOKEN": SECRET,
         "PAGERDUTY_API_URL": urls["pagerduty"], "PAGERDUTY_API_TOKEN": SECRET,
         "BAMBOOHR_BASE_URL": urls["bamboohr"], "BAMBOOHR_API_KEY": SECRET,
+        # the company's own custom-field names, as its administrator would configure them
+        "BAMBOOHR_CUSTOM_FIELDS": ",".join(f"{name}={field}" for name, field in info["hris_custom_fields"].items()),
     }  # fmt: skip
     if info.get("reviews_dir"):
         environment["REVIEWS_DIR"] = info["reviews_dir"]

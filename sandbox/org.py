@@ -191,7 +191,7 @@ def _mismatched_emails(rng, people: pd.DataFrame) -> np.ndarray:
     return np.where(rng.random(len(people)) < 0.5, personal, alias)
 
 
-def build_accounts(rng, people: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def build_accounts(rng, people: pd.DataFrame, jira_hidden_email_share: float) -> dict[str, pd.DataFrame]:
     """Per system: employee row index, the system's own id, name and the email it holds."""
     accounts = {}
     for system, departments in ACCOUNT_SYSTEMS.items():
@@ -211,7 +211,7 @@ def build_accounts(rng, people: pd.DataFrame) -> dict[str, pd.DataFrame]:
         )
         if system == "jira":
             frame["account_id"] = unique_codes(rng, k, HEX, 24)
-            frame.loc[rng.random(k) < C.JIRA_HIDDEN_EMAIL_SHARE, "email"] = None
+            frame.loc[rng.random(k) < jira_hidden_email_share, "email"] = None
         elif system == "github":
             login = pd.Series((members["first_name"].str[0] + members["last_name"]).str.lower().to_numpy())
             login = login.where(rng.random(k) < 0.5, login + "-" + rng.integers(10, 99, k).astype(str))

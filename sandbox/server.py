@@ -74,6 +74,8 @@ class SandboxServer:
             "sonar_projects": list(company.sonar_projects),
             "jira_projects": list(company.jira_projects),
             "reviews_dir": self.reviews_dir,
+            "profile": company.profile.name,
+            "hris_custom_fields": company.profile.hris_custom_fields,
         }
 
     @property

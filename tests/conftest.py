@@ -61,9 +61,9 @@ def sandbox_systems(server: SandboxServer, **options):
     return SourceSystems(mode="sandbox", sandbox_url=server.url, **options)
 
 
-@pytest.fixture(scope="session")
-def built(company, tmp_path_factory):
-    """Snapshots plus July-September 2026 ingested, then every dbt seed, model and test built."""
+def pipeline(company, directory: Path):
+    """Snapshots plus July-September 2026 of ``company`` ingested through Dagster, then every dbt
+    seed, model and test built: the warehouse and the dbt run's result."""
     import dagster as dg
     from dagster_dbt import DbtCliResource
     from dagster_dlt import DagsterDltResource
@@ -74,7 +74,6 @@ def built(company, tmp_path_factory):
     from orchestration.partitions import range_tags
     from orchestration.resources import Warehouse
 
-    directory = tmp_path_factory.mktemp("dbt_layer")
     company.write_review_exports(directory / "reviews")
     with SandboxServer(company, port=0, reviews_dir=directory / "reviews") as server:
         resources = {
@@ -89,6 +88,32 @@ def built(company, tmp_path_factory):
         assert dg.materialize(activity_assets, resources=resources, instance=instance, tags=tags).success
     result = dg.materialize([dbt_models], resources=resources, instance=instance, raise_on_error=False)
     return resources["warehouse"], result
+
+
+@pytest.fixture(scope="session")
+def built(company, tmp_path_factory):
+    """The session's warehouse of the default company, ingested and built by dbt."""
+    return pipeline(company, tmp_path_factory.mktemp("dbt_layer"))
+
+
+@pytest.fixture(scope="session")
+def contrast_company():
+    """A company whose systems are configured differently from the default in every way profiles vary."""
+    return generate_company(seed=11, employees=80, as_of=AS_OF, profile="contrast")
+
+
+@pytest.fixture(scope="session")
+def built_contrast(contrast_company, tmp_path_factory):
+    return pipeline(contrast_company, tmp_path_factory.mktemp("dbt_layer_contrast"))
+
+
+@pytest.fixture(scope="session", params=["default", "contrast"])
+def profiled(request):
+    """(company, warehouse) of each profile, built by dbt: for checks against each one's ground truth."""
+    company = request.getfixturevalue("company" if request.param == "default" else "contrast_company")
+    warehouse, result = request.getfixturevalue("built" if request.param == "default" else "built_contrast")
+    assert result.success
+    return company, warehouse
 
 
 @pytest.fixture(scope="session")

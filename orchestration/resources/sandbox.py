@@ -14,13 +14,15 @@ from typing import Any
 import requests
 
 
-def info(url: str | None, *, seed: int, employees: int, as_of: date, directory: str, timeout: float) -> dict[str, Any]:
+def info(
+    url: str | None, *, seed: int, employees: int, profile: str, as_of: date, directory: str, timeout: float
+) -> dict[str, Any]:
     """What the connectors need to find the sandbox: the one at ``url``, else one started here."""
     if url:
         response = requests.get(f"{url.rstrip('/')}/_sandbox/info", timeout=timeout)
         response.raise_for_status()
         return response.json()
-    return embedded(seed, employees, as_of.replace(day=1), str(Path(directory).resolve()))
+    return embedded(seed, employees, profile, as_of.replace(day=1), str(Path(directory).resolve()))
 
 
 def live_environment(sandbox_info: dict[str, Any]) -> dict[str, str]:
@@ -30,12 +32,12 @@ def live_environment(sandbox_info: dict[str, Any]) -> dict[str, str]:
 
 
 @functools.cache
-def embedded(seed: int, employees: int, as_of: date, directory: str) -> dict[str, Any]:
+def embedded(seed: int, employees: int, profile: str, as_of: date, directory: str) -> dict[str, Any]:
     """Start (once per process) the sandbox for this org on a free loopback port; its history is
     the 12 months before ``as_of``. Writes the review exports and the ground truth to ``directory``."""
     from sandbox import SandboxServer, generate_company
 
-    company = generate_company(seed=seed, employees=employees, as_of=as_of)
+    company = generate_company(seed=seed, employees=employees, as_of=as_of, profile=profile)
     reviews_dir = Path(directory) / "reviews"
     company.write_review_exports(reviews_dir)
     company.write_ground_truth(ground_truth(directory))

@@ -46,6 +46,10 @@ class SourceSystems(dg.ConfigurableResource):
     sandbox_url: str | None = Field(default_factory=lambda: _env("SANDBOX_URL"))
     sandbox_employees: int = Field(default_factory=lambda: int(_env("SANDBOX_EMPLOYEES", "500")))
     sandbox_seed: int = Field(default_factory=lambda: int(_env("SANDBOX_SEED", "42")))
+    sandbox_profile: str = Field(
+        default_factory=lambda: _env("SANDBOX_PROFILE", "default"),
+        description="how the simulated company's systems are configured (default or contrast)",
+    )
     sandbox_dir: str = Field(
         default_factory=lambda: _env("SANDBOX_DIR", "data/sandbox"),
         description="where the embedded sandbox writes its review exports and ground truth",
@@ -122,6 +126,7 @@ class SourceSystems(dg.ConfigurableResource):
             self.sandbox_url,
             seed=self.sandbox_seed,
             employees=self.sandbox_employees,
+            profile=self.sandbox_profile,
             as_of=date.fromisoformat(self.as_of),
             directory=self.sandbox_dir,
             timeout=self.http_timeout_seconds,

@@ -22,11 +22,14 @@ FIELD_TYPES = {
     "supervisor": "text",
     "payRate": "currency",
     "payType": "pay_type",
-    "customLevel": "list",
-    "customPayRangeMin": "currency",
-    "customPayRangeMidpoint": "currency",
-    "customPayRangeMax": "currency",
-    "customRegrettableTermination": "list",
+}
+# The company's custom fields, under the names its profile gives them (the pipeline's name -> type).
+CUSTOM_FIELD_TYPES = {
+    "level": "list",
+    "payRangeMin": "currency",
+    "payRangeMidpoint": "currency",
+    "payRangeMax": "currency",
+    "regrettableTermination": "list",
 }
 
 
@@ -41,9 +44,23 @@ class BambooHrApi(VendorApi):
     def error(self, status, message):
         return Response(status, b"", {"X-BambooHR-Error-Message": message})
 
-    @staticmethod
-    def _employee(p, names):
-        regrettable = "" if pd.isna(p.regrettable) else ("Yes" if p.regrettable else "No")
+    def __init__(self, company):
+        super().__init__(company)
+        self.custom = company.profile.hris_custom_fields
+        self.field_types = {**FIELD_TYPES, **{self.custom[name]: kind for name, kind in CUSTOM_FIELD_TYPES.items()}}
+
+    def _employee(self, p, names):
+        profile = self.company.profile
+        words = profile.hris_regrettable_words
+        regrettable = "" if pd.isna(p.regrettable) else (words[0] if p.regrettable else words[1])
+        money = profile.hris_money_suffix
+        custom = {
+            "level": p.level,
+            "payRangeMin": f"{p.pay_range_min:.2f}{money}",
+            "payRangeMidpoint": f"{p.pay_range_midpoint:.2f}{money}",
+            "payRangeMax": f"{p.pay_range_max:.2f}{money}",
+            "regrettableTermination": regrettable,
+        }
         return {
             "id": p.employee_id,
             "employeeNumber": p.employee_id,
@@ -62,11 +79,7 @@ class BambooHrApi(VendorApi):
             "supervisor": names.get(p.manager_id),
             "payRate": f"{p.salary:.2f} USD",
             "payType": "Salary",
-            "customLevel": p.level,
-            "customPayRangeMin": f"{p.pay_range_min:.2f}",
-            "customPayRangeMidpoint": f"{p.pay_range_midpoint:.2f}",
-            "customPayRangeMax": f"{p.pay_range_max:.2f}",
-            "customRegrettableTermination": regrettable,
+            **{self.custom[name]: value for name, value in custom.items()},
         }
 
     def report(self, request):
@@ -75,7 +88,7 @@ class BambooHrApi(VendorApi):
         body = request.json()
         if not isinstance(body, dict) or not isinstance(body.get("fields"), list):
             return self.error(400, "The request body must be a JSON object with a 'fields' list")
-        fields = ["id"] + [f for f in body["fields"] if f in FIELD_TYPES and f != "id"]
+        fields = ["id"] + [f for f in body["fields"] if f in self.field_types and f != "id"]
         people = self.company.people
         names = dict(zip(people["employee_id"], people["display_name"]))
         employees = [{f: row[f] for f in fields} for row in (self._employee(p, names) for p in people.itertuples())]
@@ -83,7 +96,7 @@ class BambooHrApi(VendorApi):
             200,
             {
                 "title": body.get("title") or "Custom report",
-                "fields": [{"id": f, "type": FIELD_TYPES[f], "name": f} for f in fields],
+                "fields": [{"id": f, "type": self.field_types[f], "name": f} for f in fields],
                 "employees": employees,
             },
             served={"bamboohr_employees": [e["id"] for e in employees]},

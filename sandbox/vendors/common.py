@@ -119,10 +119,13 @@ def iso_z(seconds) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(seconds)))
 
 
-def iso_millis(seconds, zone: str = "+0000") -> str:
-    """Jira/Salesforce style `2026-03-20T06:21:50.520+0000`; the millis are derived from the seconds."""
+def iso_millis(seconds, offset_minutes: int = 0) -> str:
+    """Jira/Salesforce style `2026-03-20T06:21:50.520+0000`, in the zone `offset_minutes` east of UTC
+    (`+0530` = 330); the millis are derived from the seconds."""
     s = int(seconds)
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(s)) + f".{s * 7919 % 1000:03d}{zone}"
+    sign, minutes = ("+" if offset_minutes >= 0 else "-"), abs(offset_minutes)
+    zone = f"{sign}{minutes // 60:02d}{minutes % 60:02d}"
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(s + offset_minutes * 60)) + f".{s * 7919 % 1000:03d}{zone}"
 
 
 def iso_date(seconds) -> str:

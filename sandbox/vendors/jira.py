@@ -7,7 +7,6 @@ import numpy as np
 
 from .common import BadRequest, Response, Rows, VendorApi, cursor, iso_millis, iso_z, maybe, page, position
 
-STORY_POINTS_FIELD = "customfield_10016"
 SPRINT_FIELD = "customfield_10020"
 ISSUE_TYPES = ("Story", "Bug", "Task")
 SUBJECTS = (
@@ -51,12 +50,6 @@ FIELDS = [
         },
     },
     {
-        "id": STORY_POINTS_FIELD,
-        "name": "Story point estimate",
-        "custom": True,
-        "schema": {"type": "number", "custom": "com.pyxis.greenhopper.jira:jsw-story-points", "customId": 10016},
-    },
-    {
         "id": SPRINT_FIELD,
         "name": "Sprint",
         "custom": True,
@@ -68,17 +61,34 @@ FIELDS = [
         },
     },
 ]
-ALL_FIELDS = [f["id"] for f in FIELDS if f["id"] != "customfield_10015"]
+NOT_REQUESTED_BY_STAR = {"customfield_10015"}
+
+
+def story_point_field(field_id: str, name: str) -> dict:
+    return {
+        "id": field_id,
+        "name": name,
+        "custom": True,
+        "schema": {
+            "type": "number",
+            "custom": "com.pyxis.greenhopper.jira:jsw-story-points",
+            "customId": int(field_id.rsplit("_", 1)[1]),
+        },
+    }
+
+
 _DATE = r'"?(\d{4}[-/]\d{2}[-/]\d{2}(?:\s+\d{2}:\d{2})?)"?'
 _LOWER = re.compile(r"\bupdated\s*>=?\s*" + _DATE, re.I)
 _UPPER = re.compile(r"\bupdated\s*<=?\s*" + _DATE, re.I)
 _PROJECT = re.compile(r'\bproject\s*=\s*"?([A-Za-z][A-Za-z0-9_]*)"?', re.I)
 
 
-def _jql_time(text: str) -> int:
+def _jql_time(text: str, offset_minutes: int) -> int:
+    """A JQL date as epoch seconds: Jira reads it in the site's (the user's) time zone."""
     text = text.replace("/", "-")
     fmt = "%Y-%m-%d %H:%M" if " " in text.strip() else "%Y-%m-%d"
-    return int(datetime.strptime(re.sub(r"\s+", " ", text.strip()), fmt).replace(tzinfo=UTC).timestamp())
+    local = datetime.strptime(re.sub(r"\s+", " ", text.strip()), fmt).replace(tzinfo=UTC).timestamp()
+    return int(local) - offset_minutes * 60
 
 
 class JiraApi(VendorApi):
@@ -100,12 +110,19 @@ class JiraApi(VendorApi):
         self.accounts = company.accounts["jira"]
         self.account_rows = Rows(self.accounts)
         self.assignee = company.account_of("jira", "Engineering", self.issues["who"].to_numpy())
+        profile = company.profile
+        self.offset = profile.jira_utc_offset_minutes
+        self.story_fields = [story_point_field(f, name) for f, name in profile.story_point_fields]
+        self.filled = profile.story_points_filled
+        sprint = next(i for i, f in enumerate(FIELDS) if f["id"] == SPRINT_FIELD)
+        self.field_list = FIELDS[:sprint] + self.story_fields + FIELDS[sprint:]
+        self.all_fields = [f["id"] for f in self.field_list if f["id"] not in NOT_REQUESTED_BY_STAR]
 
     def error(self, status, message):
         return Response(status, {"errorMessages": [message], "errors": {}})
 
     def fields(self, request):
-        return Response(200, FIELDS)
+        return Response(200, self.field_list)
 
     def removed_search(self, request):
         return self.error(410, "The requested API has been removed. Please migrate to the /rest/api/3/search/jql API.")
@@ -124,8 +141,8 @@ class JiraApi(VendorApi):
                 400, "Unbounded JQL queries are not allowed here. Please add a search restriction to your query."
             )
         try:
-            lo = np.searchsorted(self.updated, _jql_time(lower.group(1))) if lower else 0
-            hi = np.searchsorted(self.updated, _jql_time(upper.group(1))) if upper else len(self.updated)
+            lo = np.searchsorted(self.updated, _jql_time(lower.group(1), self.offset)) if lower else 0
+            hi = np.searchsorted(self.updated, _jql_time(upper.group(1), self.offset)) if upper else len(self.updated)
         except ValueError:
             raise BadRequest(f"Error in the JQL Query: invalid date in '{jql}'") from None
         rows = np.arange(lo, max(lo, hi))
@@ -141,7 +158,7 @@ class JiraApi(VendorApi):
         a, b, more = page(len(rows), start, size)
         wanted = [f.strip() for f in (params.get("fields") or "").split(",") if f.strip()]
         if "*all" in wanted or "*navigable" in wanted:
-            wanted = ALL_FIELDS
+            wanted = self.all_fields
         issues = [self.render(request.root, int(i), wanted) for i in rows[a:b]]
         body = {"issues": issues, "isLast": not more}
         if more:
@@ -187,11 +204,15 @@ class JiraApi(VendorApi):
                 "name": f"{self.company.jira_projects[project].title()} Team",
             },
             "assignee": maybe(int(self.assignee[i]), lambda a: self.user(root, a)),
-            "created": iso_millis(row["created"]),
-            "updated": iso_millis(row["updated"]),
-            "resolutiondate": iso_millis(row["resolved"]) if resolved else None,
+            "created": iso_millis(row["created"], self.offset),
+            "updated": iso_millis(row["updated"], self.offset),
+            "resolutiondate": iso_millis(row["resolved"], self.offset) if resolved else None,
             "resolution": {"id": "10000", "name": "Done"} if resolved else None,
-            STORY_POINTS_FIELD: maybe(row["points"], float),
+            # the project's own story-point field holds the estimate; the others stay empty
+            **{
+                f["id"]: maybe(row["points"], float) if f["id"] == self.filled[project % len(self.filled)] else None
+                for f in self.story_fields
+            },
             SPRINT_FIELD: [self.sprint(project, s) for s in sprints],
         }
 

@@ -2,7 +2,7 @@
 -- for ratios and means, a denominator. Summing parts over months and dividing gives the
 -- value for any period, so a quarter is never an average of monthly averages.
 with jira_issues as (
-    {{ attributed_to_employees(ref('stg_jira__issues'), 'jira', 'assignee_account_id') }}
+    {{ attributed_to_employees(ref('int_jira_issues_estimated'), 'jira', 'assignee_account_id') }}
 ),
 
 story_points_delivered as (

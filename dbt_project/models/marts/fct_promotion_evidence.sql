@@ -13,7 +13,7 @@ with scored_window as (
 contributions as (
     -- Story points resolved per Jira project and pull requests merged per repository.
     select i.employee_id, 'jira:' || i.project_key as project, sum(coalesce(i.story_points, 1)) as contribution
-    from ({{ attributed_to_employees(ref('stg_jira__issues'), 'jira', 'assignee_account_id') }}) as i, scored_window as w
+    from ({{ attributed_to_employees(ref('int_jira_issues_estimated'), 'jira', 'assignee_account_id') }}) as i, scored_window as w
     where i.is_done and i.resolved_at >= w.window_start and i.resolved_at < w.window_end
     group by all
     union all

@@ -15,10 +15,8 @@ with source as (
                 "created": "TIMESTAMPTZ",
                 "updated": "TIMESTAMPTZ",
                 "resolutiondate": "TIMESTAMPTZ"
-            },
-            "custom_field_ids": {"story_points": "VARCHAR"}
+            }
         }') as record,
-        payload,
         id,
         _loaded_at
     from {{ raw_or_empty('jira_issues') }}
@@ -40,10 +38,6 @@ renamed as (
         nullif(trim(record.fields.assignee.accountId), '') as assignee_account_id,
         nullif(lower(trim(record.fields.assignee.emailAddress)), '') as assignee_email,
         nullif(trim(record.fields.assignee.displayName), '') as assignee_name,
-        -- The story point field's id differs per Jira site; the connector records it on each row.
-        try_cast(
-            json_extract_string(payload, '$.fields."' || record.custom_field_ids.story_points || '"') as double
-        ) as story_points,
         record.fields.created as created_at,
         record.fields.updated as updated_at,
         record.fields.resolutiondate as resolved_at,

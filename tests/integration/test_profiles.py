@@ -1,0 +1,25 @@
+"""The pipeline on companies whose systems are configured differently (sandbox profiles), each result
+checked against that company's own ground truth: what the sandbox generated, not what it served."""
+
+import numpy as np
+import pandas as pd
+
+WINDOW = (pd.Timestamp("2026-07-01", tz="UTC").timestamp(), pd.Timestamp("2026-10-01", tz="UTC").timestamp())
+
+
+def frame(warehouse, sql: str) -> pd.DataFrame:
+    with warehouse.connect() as con:
+        return con.execute(sql).df()
+
+
+def test_story_points_come_from_the_field_each_project_fills(profiled):
+    company, warehouse = profiled
+    issues = company.tables["jira_issues"]
+    loaded = issues[(issues["updated"] >= WINDOW[0]) & (issues["updated"] < WINDOW[1])]
+    total = frame(warehouse, "select sum(story_points) as points from intermediate.int_jira_issues_estimated")
+    assert abs(total["points"][0] - np.nansum(loaded["points"])) <= 0.02 * np.nansum(loaded["points"])
+    chosen = frame(warehouse, "select project_key, field_id from intermediate.int_story_point_fields_ranked "
+                              "where is_chosen").set_index("project_key")["field_id"].to_dict()  # fmt: skip
+    filled = company.profile.story_points_filled
+    expected = {key: filled[p % len(filled)] for p, key in enumerate(company.jira_projects)}
+    assert chosen == {key: field for key, field in expected.items() if key in chosen} and chosen
