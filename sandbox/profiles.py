@@ -25,6 +25,7 @@ class Profile:
     jira_hidden_email_share: float
     # Zendesk: whether the export's after_url repeats the request's parameters (include=metric_sets)
     zendesk_after_url_keeps_parameters: bool
+    zendesk_deleted_share: float  # tickets deleted since: exported with status "deleted", no metric set
     # GitHub
     github_public_email_share: float  # members whose profile shows an email
     github_sso: bool  # the org has SAML SSO with SCIM: externalIdentities map logins to work emails
@@ -64,6 +65,7 @@ PROFILES = {
             jira_utc_offset_minutes=0,
             jira_hidden_email_share=0.10,
             zendesk_after_url_keeps_parameters=True,
+            zendesk_deleted_share=0.0,
             github_public_email_share=1.0,
             github_sso=False,
             github_commit_emails=(("work", 1.0),),
@@ -83,6 +85,7 @@ PROFILES = {
             jira_utc_offset_minutes=330,
             jira_hidden_email_share=0.30,
             zendesk_after_url_keeps_parameters=False,
+            zendesk_deleted_share=0.01,
             github_public_email_share=0.10,
             github_sso=True,
             github_commit_emails=(("work", 0.55), ("noreply", 0.30), ("personal", 0.15)),

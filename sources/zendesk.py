@@ -7,11 +7,11 @@ from typing import Any, ClassVar
 
 import dlt
 from dlt.sources.helpers.rest_client.auth import HttpBasicAuth
-from dlt.sources.helpers.rest_client.paginators import JSONLinkPaginator, JSONResponseCursorPaginator
+from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
 from pydantic import SecretStr
-from requests import Response
+from requests import Request, Response
 
-from .http import Connection, HttpPolicy
+from .http import Connection, HttpPolicy, SourceError
 from .records import MERGED, Window, parse_timestamp, raw_table, utc_now
 from .settings import ApiSettings
 
@@ -34,16 +34,40 @@ class Settings(ApiSettings):
         return HttpBasicAuth(f"{self.email}/token", self.api_token.get_secret_value())
 
 
-class ExportPaginator(JSONLinkPaginator):
-    """Follows ``after_url`` until ``end_of_stream`` (the last page still carries a cursor)."""
+class ExportPaginator(JSONResponseCursorPaginator):
+    """Follows ``after_cursor`` until ``end_of_stream`` (the last page still carries a cursor).
+
+    Not ``after_url``: Zendesk's carries only the cursor, without the first request's parameters,
+    so following it would drop ``include=metric_sets`` from the second page on. The request's own
+    parameters are repeated on every page instead; ``start_time`` is for the first request only.
+    """
 
     def __init__(self) -> None:
-        super().__init__(next_url_path="after_url")
+        super().__init__(cursor_path="after_cursor", cursor_param="cursor")
 
     def update_state(self, response: Response, data: list[Any] | None = None) -> None:
         super().update_state(response, data)
         if response.json().get("end_of_stream"):
             self._has_next_page = False
+
+    def update_request(self, request: Request) -> None:
+        super().update_request(request)
+        request.params.pop("start_time", None)
+
+
+def check_metric_sets(response: Response) -> None:
+    """Every ticket of the page, but deleted ones, has its sideloaded metric set: a page without them
+    would load tickets with no reply or resolution times and nobody would notice."""
+    body = response.json()
+    tickets = [t for t in body.get("tickets") or [] if t.get("status") != "deleted"]
+    if not tickets:
+        return
+    if body.get("metric_sets") is None:
+        raise SourceError("the page came back without metric_sets (include=metric_sets not honoured)")
+    have = {m.get("ticket_id") for m in body["metric_sets"]}
+    lacking = [t["id"] for t in tickets if t["id"] not in have]
+    if lacking:
+        raise SourceError(f"{len(lacking)} ticket(s) without a metric set, e.g. {', '.join(map(str, lacking[:3]))}")
 
 
 def _cursor_pages() -> JSONResponseCursorPaginator:
@@ -61,7 +85,11 @@ def _tickets(conn: Connection, window: Window) -> Iterator[Any]:
     }
     loaded_at = utc_now()
     pages = conn.pages(
-        "api/v2/incremental/tickets/cursor.json", params=params, paginator=ExportPaginator(), data_selector="tickets"
+        "api/v2/incremental/tickets/cursor.json",
+        params=params,
+        paginator=ExportPaginator(),
+        data_selector="tickets",
+        check=check_metric_sets,
     )
     for page in pages:
         metrics = {m["ticket_id"]: m for m in page.response.json().get("metric_sets") or []}

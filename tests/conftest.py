@@ -48,6 +48,15 @@ def sandbox(company, tmp_path):
         yield server
 
 
+@pytest.fixture
+def contrast_sandbox(contrast_company, tmp_path):
+    """A sandbox of the contrast company (sandbox/profiles.py), with its review exports."""
+    reviews = tmp_path / "reviews"
+    contrast_company.write_review_exports(reviews)
+    with SandboxServer(contrast_company, port=0, reviews_dir=reviews) as server:
+        yield server
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

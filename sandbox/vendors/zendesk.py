@@ -70,7 +70,9 @@ class ZendeskApi(VendorApi):
         with_metrics = "metric_sets" in request.query.get("include", "")
         tickets = [self.ticket(request.root, i) for i in range(lo, hi)]
         base = f"{request.root}/zendesk/api/v2/incremental/tickets/cursor.json?"
-        extra = {k: v for k, v in request.query.items() if k in ("per_page", "include")}
+        # Real Zendesk's cursor URLs carry only the cursor; the default profile's keep the parameters.
+        kept = ("per_page", "include") if self.company.profile.zendesk_after_url_keeps_parameters else ()
+        extra = {k: v for k, v in request.query.items() if k in kept}
         after, before = cursor("tickets", hi), cursor("tickets", lo)
         body = {
             "tickets": tickets,
@@ -81,8 +83,13 @@ class ZendeskApi(VendorApi):
             "end_of_stream": not more,
         }
         if with_metrics:
-            body["metric_sets"] = [self.metric_set(request.root, i) for i in range(lo, hi)]
+            body["metric_sets"] = [self.metric_set(request.root, i) for i in range(lo, hi) if not self.deleted(i)]
         return Response(200, body, served={"zendesk_tickets": [t["id"] for t in tickets]})
+
+    def deleted(self, i) -> bool:
+        """A ticket deleted since (a fixed share, picked by id): Zendesk still exports it, without metrics."""
+        share = self.company.profile.zendesk_deleted_share
+        return share > 0 and int(self.ticket_rows[i]["id"]) * 2654435761 % 1000 < share * 1000
 
     def ticket(self, root, i):
         row = self.ticket_rows[i]
@@ -97,7 +104,7 @@ class ZendeskApi(VendorApi):
             "type": "question",
             "subject": SUBJECTS[int(row["subject"]) % len(SUBJECTS)],
             "priority": "normal",
-            "status": STATUSES[int(row["status"])],
+            "status": "deleted" if self.deleted(i) else STATUSES[int(row["status"])],
             "requester_id": int(row["requester"]),
             "submitter_id": int(row["requester"]),
             "assignee_id": self._agent_id(self.assignee[i]),

@@ -127,3 +127,18 @@ def test_github_graphql_errors_fail_the_load(sandbox, warehouse):
     pipeline = warehouse.dlt_pipeline("raw_github")
     with pytest.raises(Exception, match="github: page 1 of .* failed: NOT_FOUND"):
         pipeline.run(github.source(settings, SEPTEMBER, TEST_POLICY))
+
+
+def test_zendesk_asks_for_metric_sets_on_every_page_of_the_export(contrast_sandbox, warehouse, monkeypatch):
+    """The contrast company's after_url carries only the cursor, as real Zendesk's does."""
+    monkeypatch.setattr(zendesk, "EXPORT_PAGE_SIZE", 20)
+    load(zendesk, contrast_sandbox, warehouse, SEPTEMBER)
+    assert contrast_sandbox.request_counts["zendesk"] >= 4, "expected the month to span several export pages"
+    with duckdb.connect(warehouse.path, read_only=True) as con:
+        status, with_metrics = zip(
+            *con.execute(
+                "select payload ->> '$.status', json_type(payload, '$.metric_set') = 'OBJECT' from raw.zendesk_tickets"
+            ).fetchall()
+        )
+    assert all(has for s, has in zip(status, with_metrics) if s != "deleted")
+    assert "deleted" in status and not any(has for s, has in zip(status, with_metrics) if s == "deleted")

@@ -23,3 +23,15 @@ def test_story_points_come_from_the_field_each_project_fills(profiled):
     filled = company.profile.story_points_filled
     expected = {key: filled[p % len(filled)] for p, key in enumerate(company.jira_projects)}
     assert chosen == {key: field for key, field in expected.items() if key in chosen} and chosen
+
+
+def test_every_ticket_has_its_metrics_however_the_export_pages(profiled):
+    company, warehouse = profiled
+    tickets = frame(
+        warehouse, "select status, first_reply_minutes, full_resolution_minutes from staging.stg_zendesk__tickets"
+    )
+    live = tickets[tickets["status"] != "deleted"]
+    truth = company.tables["tickets"]
+    replied = truth["reply_min"].notna().mean()  # the share of tickets the simulated agents replied to
+    assert live["first_reply_minutes"].notna().mean() >= 0.95 * replied
+    assert (tickets["status"] == "deleted").any() == (company.profile.zendesk_deleted_share > 0)
