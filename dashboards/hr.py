@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from . import figures as fg
 from .cells import Links, Table, kpi, person_cell
-from .formatting import count, money, pct, pct_points, score, text
+from .formatting import count, missing, money, number, pct, pct_points, score, text
 from .org import Org, plain_frame
 
 
@@ -221,8 +221,17 @@ def hr_unmatched(org: Org, links: Links) -> dict:
             axis="Accounts",
             stacked=True,
         )
-    table = Table(["Source", "Account id", "Name", "Email", "Why it did not match"], empty="Every account matched.")
+    table = Table(
+        ["Source", "Account id", "Name", "Email", "Why it did not match", "Suggested employee (name similarity)"],
+        empty="Every account matched.",
+    )
     for row in accounts.sort_values(["source", "account_name"]).itertuples():
+        suggestion = (
+            f"{text(row.suggested_employee_name)} ({text(row.suggested_employee_id)}), "
+            f"{number(row.suggestion_similarity)}"
+            if not missing(row.suggested_employee_id)
+            else ""
+        )
         table.rows.append(
             [
                 text(row.source),
@@ -230,6 +239,7 @@ def hr_unmatched(org: Org, links: Links) -> dict:
                 text(row.account_name),
                 text(row.account_email),
                 text(row.unmatched_reason),
+                suggestion,
             ]
         )
     kpis = [
@@ -240,7 +250,10 @@ def hr_unmatched(org: Org, links: Links) -> dict:
             "at-risk" if len(accounts) else "healthy",
         )
     ]
-    kpis += [kpi(text(source), count(n, "account")) for source, n in accounts["source"].value_counts().items()]
+    kpis += [
+        kpi(text(row.source), pct(row.uncredited_share), "of its activity credited to nobody")
+        for row in org.data.identity_coverage.sort_values("source").itertuples()
+    ]
     return {
         "kind": "hr_unmatched",
         "title": "Unmatched accounts",
@@ -250,5 +263,6 @@ def hr_unmatched(org: Org, links: Links) -> dict:
         "kpis": kpis,
         "figures": figures,
         "accounts": table,
-        "help": "Add a row to the identity_overrides seed to map an account to an employee.",
+        "help": "A suggested employee is only a suggestion from the names: nothing is credited until HR adds a row "
+        "to the identity_overrides seed mapping the account to the employee.",
     }

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
 import dlt
 from dlt.sources.helpers.rest_client.auth import BearerTokenAuth
-from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
+from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator, SinglePagePaginator
 from pydantic import SecretStr, field_validator
 from requests import Response
 
 from .http import Connection, HttpPolicy, SourceError
 from .records import MERGED, Window, parse_timestamp, raw_table, utc_now
 from .settings import ApiSettings, split_list
+
+log = logging.getLogger(__name__)
 
 PULL_REQUESTS = """
 query($owner: String!, $name: String!, $first: Int!, $after: String) {
@@ -23,6 +26,7 @@ query($owner: String!, $name: String!, $first: Int!, $after: String) {
       nodes {
         number title createdAt updatedAt mergedAt closedAt state author { login }
         reviews(first: 100) { nodes { author { login } state submittedAt } }
+        commits(first: 100) { nodes { commit { author { email name user { login } } } } }
       }
     }
   }
@@ -34,6 +38,20 @@ query($login: String!, $first: Int!, $after: String) {
     membersWithRole(first: $first, after: $after) {
       pageInfo { hasNextPage endCursor }
       nodes { login name email }
+    }
+  }
+}"""
+
+# Where SAML SSO is on, the org's identities tie each login to the IdP's (work) email. Null when
+# the org has no SAML; reading it needs an org owner's token.
+SSO_IDENTITIES = """
+query($login: String!, $first: Int!, $after: String) {
+  organization(login: $login) {
+    samlIdentityProvider {
+      externalIdentities(first: $first, after: $after) {
+        pageInfo { hasNextPage endCursor }
+        nodes { samlIdentity { nameId username } scimIdentity { username } user { login } }
+      }
     }
   }
 }"""
@@ -113,6 +131,35 @@ def _pull_requests(conn: Connection, repos: list[str], window: Window) -> Iterat
                 break
 
 
+def _sso_identities(conn: Connection, orgs: list[str], window: Window) -> Iterator[Any]:
+    """The organisations' SAML/SCIM identities linked to a login (none where SSO is off)."""
+    loaded_at = utc_now()
+    path = "organization.samlIdentityProvider.externalIdentities"
+    for org in orgs:
+        if not _has_saml(conn, org):
+            log.info(f"github: {org} has no SAML SSO; its accounts match by profile and commit emails")
+            yield raw_table(["organization", "login"], [], window, loaded_at)  # a load of none, not no load
+            continue
+        for page in _graphql_pages(conn, SSO_IDENTITIES, {"login": org}, path):
+            linked = [n for n in page if (n.get("user") or {}).get("login")]
+            rows = [((org, n["user"]["login"]), {**n, "organization": org}) for n in linked]
+            yield raw_table(["organization", "login"], rows, window, loaded_at)
+
+
+def _has_saml(conn: Connection, org: str) -> bool:
+    """Whether the org has SAML SSO (its ``samlIdentityProvider`` is null when not)."""
+    variables = {"login": org, "first": 1, "after": None}
+    pages = conn.pages(
+        "graphql",
+        method="POST",
+        json={"query": SSO_IDENTITIES, "variables": variables},
+        paginator=SinglePagePaginator(),
+        data_selector="data.organization",
+        check=_graphql_errors,
+    )
+    return any(organization.get("samlIdentityProvider") is not None for page in pages for organization in page)
+
+
 def _members(conn: Connection, orgs: list[str], window: Window) -> Iterator[Any]:
     """Members of the organisations owning the repositories (login, name, public email)."""
     loaded_at = utc_now()
@@ -129,4 +176,7 @@ def source(settings: Settings | None, window: Window | None, policy: HttpPolicy 
     return [
         dlt.resource(_pull_requests, name="github_pull_requests", primary_key="id", **MERGED)(conn, repos, window),
         dlt.resource(_members, name="github_members", primary_key="login", **MERGED)(conn, orgs, window),
+        dlt.resource(_sso_identities, name="github_sso_identities", primary_key=["organization", "login"], **MERGED)(
+            conn, orgs, window
+        ),
     ]

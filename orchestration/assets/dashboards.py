@@ -39,6 +39,7 @@ TABLES = {
     "process_health": "select * from analytics.process_health",
     "process_health_overall": "select * from analytics.process_health_overall",
     "unmatched_accounts": "select * from marts.rpt_unmatched_accounts",
+    "identity_coverage": "select * from marts.rpt_identity_coverage",
     "target": TARGET_SQL,
     "cycles": "select * from marts.dim_review_cycles",
 }

@@ -19,6 +19,21 @@ TITLES = (
     "Speed up CI",
 )
 DOCS = "https://docs.github.com/rest"
+BOT = "dependabot[bot]"
+
+
+def _fraction(*keys: int) -> float:
+    """A fixed pseudo-random number in [0, 1) for these keys: the same on every request."""
+    value = 0
+    for key in keys:
+        value = (value * 1_000_003 + int(key) * 2654435761) % 2**32
+    return value / 2**32
+
+
+def _mixed_case(email: str) -> str:
+    """Directories often keep the case people typed: ``Olivia.Smith@Sandbox-Corp.example``."""
+    local, _, domain = email.partition("@")
+    return ".".join(part.capitalize() for part in local.split(".")) + "@" + domain.title()
 
 
 class GitHubApi(VendorApi):
@@ -44,6 +59,9 @@ class GitHubApi(VendorApi):
         self.author = company.account_of("github", "Engineering", self.prs["who"].to_numpy())
         self.reviewer = company.account_of("github", "Engineering", self.reviews["who"].to_numpy())
         self.logins = self.members["account_id"].to_numpy()
+        self.profile = company.profile
+        self.work_email = company.people["work_email"].to_numpy()[self.members["person"].to_numpy()]
+        self.github_ids = 5_000_000 + self.members.index.to_numpy()
 
     def error(self, status, message):
         return Response(status, {"message": message, "documentation_url": DOCS, "status": str(status)})
@@ -88,6 +106,8 @@ class GitHubApi(VendorApi):
             return self.graphql_pulls(variables, first)
         if "membersWithRole" in query:
             return self.graphql_members(variables, first)
+        if "samlIdentityProvider" in query:
+            return self.graphql_identities(variables, first)
         return Response(200, {"errors": [{"message": "Unsupported query"}]})
 
     def graphql_pulls(self, variables, first):
@@ -127,11 +147,50 @@ class GitHubApi(VendorApi):
     def _login(self, account):
         return maybe(int(account), lambda a: {"login": self.logins[a]})
 
+    def _author(self, i):
+        """The PR's author: a member; in the bots profile also dependabot or a deleted account (null)."""
+        if self.profile.github_bots:
+            draw = _fraction(i, 7)
+            if draw < 0.04:
+                return {"login": BOT}
+            if draw < 0.06:
+                return None
+        return self._login(self.author[i])
+
+    def _commit_email(self, a: int, *keys: int) -> tuple[str, bool]:
+        """The email member ``a`` committed with, and whether GitHub links it to their account."""
+        kinds, shares = zip(*self.profile.github_commit_emails)
+        kind = kinds[min(int(np.searchsorted(np.cumsum(shares), _fraction(a, *keys), side="right")), len(kinds) - 1)]
+        if kind == "noreply":
+            return f"{self.github_ids[a]}+{self.logins[a]}@users.noreply.github.com", True
+        if kind == "personal":
+            local = self.work_email[a].partition("@")[0]
+            return f"{local}@{'gmail' if a % 2 else 'outlook'}.example", _fraction(a, 3) < 0.5
+        work = self.work_email[a]
+        return (_mixed_case(work) if self.profile.github_sso else work), True
+
+    def _commit(self, a: int, *keys: int) -> dict:
+        email, linked = self._commit_email(a, *keys)
+        name = self.members_rows[a]["name"]
+        return {
+            "commit": {"author": {"email": email, "name": name, "user": {"login": self.logins[a]} if linked else None}}
+        }
+
+    def _commits(self, i, reviews):
+        """Each commit carries its own author: the PR's, and a reviewer's fixup on some PRs."""
+        author = int(self.author[i])
+        nodes = [self._commit(author, i, k) for k in range(1 + i % 3)] if author != -1 else []
+        reviewers = [int(self.reviewer[k]) for k in reviews if int(self.reviewer[k]) not in (-1, author)]
+        if reviewers and _fraction(i, 11) < self.profile.github_fixup_share:
+            nodes.append(self._commit(reviewers[0], i, 99))
+        return {"nodes": nodes}
+
     def pr_node(self, i):
         pr = self.pr_rows[i]
         closed = int(pr["closed"])
         state = "MERGED" if pr["merged"] else ("CLOSED" if closed != -1 else "OPEN")
         reviews = range(self.review_start[i], min(self.review_start[i + 1], self.review_start[i] + 100))
+        author = self._author(i)
         return {
             "number": int(pr["number"]),
             "title": TITLES[i % len(TITLES)],
@@ -140,7 +199,8 @@ class GitHubApi(VendorApi):
             "mergedAt": iso_z(closed) if pr["merged"] else None,
             "closedAt": maybe(closed, iso_z),
             "state": state,
-            "author": self._login(self.author[i]),
+            "author": author,
+            "commits": self._commits(i, reviews) if author and author["login"] != BOT else {"nodes": []},
             "reviews": {
                 "nodes": [
                     {
@@ -174,7 +234,10 @@ class GitHubApi(VendorApi):
             {
                 "login": self.logins[a],
                 "name": self.members_rows[a]["name"],
-                "email": self.members_rows[a]["email"] or "",
+                # most people keep their email off their profile
+                "email": (self.members_rows[a]["email"] or "")
+                if _fraction(a, 5) < self.profile.github_public_email_share
+                else "",
             }
             for a in range(lo, hi)
         ]
@@ -190,6 +253,41 @@ class GitHubApi(VendorApi):
             }
         }
         return Response(200, body, served={"github_members": [n["login"] for n in nodes]})
+
+    def graphql_identities(self, variables, first):
+        """The org's SAML identities (with SCIM) when SSO is on; ``samlIdentityProvider`` is null when not."""
+        login = variables.get("login")
+        if login != self.company.github_org:
+            return Response(
+                200,
+                {
+                    "data": {"organization": None},
+                    "errors": [{"type": "NOT_FOUND", "message": f"no organization {login}"}],
+                },
+            )
+        if not self.profile.github_sso:
+            return Response(200, {"data": {"organization": {"samlIdentityProvider": None}}})
+        lo, hi, more = page(len(self.members), position("identities", variables.get("after")), first)
+        nodes = [
+            {
+                "guid": f"sso-{self.github_ids[a]}",
+                "samlIdentity": {
+                    "nameId": _mixed_case(self.work_email[a]),
+                    "username": _mixed_case(self.work_email[a]),
+                },
+                "scimIdentity": {"username": self.work_email[a]},
+                "user": {"login": self.logins[a]},
+            }
+            for a in range(lo, hi)
+        ]
+        provider = {
+            "externalIdentities": {
+                "pageInfo": {"hasNextPage": more, "endCursor": cursor("identities", hi) if hi > lo else None},
+                "nodes": nodes,
+            }
+        }
+        body = {"data": {"organization": {"samlIdentityProvider": provider}}}
+        return Response(200, body, served={"github_sso_identities": [(login, n["user"]["login"]) for n in nodes]})
 
     # REST --------------------------------------------------------------------
     def _rest_page(self, request, total, path):

@@ -65,8 +65,9 @@ def test_loads_every_page_of_a_month(module, sandbox, company, warehouse, small_
         assert sandbox.request_counts[name] >= 3, "expected the month to span several pages"
     for table in tables_of(module):
         loaded = keys_in(warehouse, table)
-        assert loaded, f"{table} is empty"
         assert loaded == expected_keys(company, sandbox, table, [SEPTEMBER])
+        # An org without SSO has no identities; every other table has rows.
+        assert loaded or (table == "github_sso_identities" and not company.profile.github_sso), f"{table} is empty"
 
 
 TRANSIENT = ["rate_limit", "server_error", "slow", "short_page"]
@@ -142,3 +143,10 @@ def test_zendesk_asks_for_metric_sets_on_every_page_of_the_export(contrast_sandb
         )
     assert all(has for s, has in zip(status, with_metrics) if s != "deleted")
     assert "deleted" in status and not any(has for s, has in zip(status, with_metrics) if s == "deleted")
+
+
+def test_github_reads_the_orgs_sso_identities_where_sso_is_on(contrast_sandbox, warehouse):
+    load(github, contrast_sandbox, warehouse, SEPTEMBER)
+    identities = keys_in(warehouse, "github_sso_identities")
+    assert identities == expected_keys(None, contrast_sandbox, "github_sso_identities", [SEPTEMBER])
+    assert len(identities) == len(contrast_sandbox.company.accounts["github"])

@@ -46,7 +46,7 @@ def test_two_months_end_to_end_then_rerun_is_idempotent(sandbox, company, resour
 
     loaded = warehouse_keys(resources)
     for table in RAW_TABLES:
-        assert loaded[table], f"{table} is empty"
+        assert loaded[table] or (table == "github_sso_identities" and not company.profile.github_sso), table
         if table in EXPORTS:
             assert len(loaded[table]) == export_rows(sandbox, table), table
         else:

@@ -35,3 +35,31 @@ def test_every_ticket_has_its_metrics_however_the_export_pages(profiled):
     replied = truth["reply_min"].notna().mean()  # the share of tickets the simulated agents replied to
     assert live["first_reply_minutes"].notna().mean() >= 0.95 * replied
     assert (tickets["status"] == "deleted").any() == (company.profile.zendesk_deleted_share > 0)
+
+
+def true_owner(company, source: str) -> dict[str, str]:
+    """Each account of a source system -> the employee the sandbox created it for."""
+    accounts = company.accounts[source]
+    ids = accounts["account_id"].astype(str)
+    ids = ids.str.lower() if source == "github" else ids
+    return dict(zip(ids, company.people["employee_id"].to_numpy()[accounts["person"].to_numpy()]))
+
+
+def test_accounts_match_their_owner_or_nobody_and_names_only_suggest(profiled):
+    company, warehouse = profiled
+    resolved = frame(
+        warehouse, "select source, account_id, employee_id, match_method from intermediate.int_accounts_resolved"
+    )
+    for source, accounts in resolved.groupby("source"):
+        owner = accounts["account_id"].map(true_owner(company, source))
+        matched = accounts["employee_id"].notna()
+        assert (accounts.loc[matched, "employee_id"] == owner[matched]).all(), f"{source}: an account matched wrongly"
+        if source == "github" and company.profile.github_sso:
+            assert (accounts["employee_id"] == owner).mean() >= 0.8
+    assert set(resolved["match_method"].dropna()) <= {"override", "sso identity", "email", "commit email"}
+    unmatched = frame(warehouse, "select * from marts.rpt_unmatched_accounts")
+    suggested = unmatched[unmatched["suggested_employee_id"].notna()]
+    assert len(suggested) > 0 and suggested["suggestion_similarity"].between(0, 1).all()
+    coverage = frame(warehouse, "select * from marts.rpt_identity_coverage").set_index("source")
+    assert set(coverage.index) == {"jira", "github", "salesforce", "zendesk", "pagerduty"}
+    assert coverage["uncredited_share"].between(0, 1).all()

@@ -549,9 +549,14 @@ def make_data(**overrides) -> SiteData:
                 "account_name": "Mallory <b>",
                 "account_email": None,
                 "unmatched_reason": "no email in jira",
+                "suggested_employee_id": "7",
+                "suggested_employee_name": "Mallory <b> Jones",
+                "suggestion_similarity": 0.93,
             }
         ]
     )
+    coverage = pd.DataFrame([{"source": "jira", "accounts": 10, "matched_accounts": 9, "activity_records": 200,
+                              "credited_records": 180, "uncredited_share": 0.1}])  # fmt: skip
     frames = {
         "employees": employees,
         "reporting_lines": lines,
@@ -575,6 +580,7 @@ def make_data(**overrides) -> SiteData:
         "process_health": health,
         "process_health_overall": overall,
         "unmatched_accounts": unmatched,
+        "identity_coverage": coverage,
         "target": TARGET,
         "cycles": pd.DataFrame({"cycle": [CYCLE], "quarter_start": [QUARTER]}),
     }
@@ -966,6 +972,7 @@ def test_executive_and_hr_pages(site):
     assert "Katherine Johnson" in calibration and "yes" in calibration  # a suggestion and a fairness flag
     unmatched = (root / "hr" / "unmatched-accounts.html").read_text(encoding="utf-8")
     assert "Mallory &lt;b&gt;" in unmatched and "no email in jira" in unmatched
+    assert "Mallory &lt;b&gt; Jones (7), 0.93" in unmatched and "10%" in unmatched
     promotion = (root / "hr" / "promotion.html").read_text(encoding="utf-8")
     assert "Ready now" in promotion and NAMES["90012"] in promotion
 
