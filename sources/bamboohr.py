@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any, ClassVar
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any, ClassVar, Literal
 
 import dlt
 from dlt.sources.helpers.rest_client.auth import HttpBasicAuth
 from dlt.sources.helpers.rest_client.paginators import SinglePagePaginator
 from pydantic import SecretStr, field_validator
 
-from .http import Connection, HttpPolicy
+from .hris_values import REGRETTABLE_WORDS, FlagWords, is_empty, parse_flag, parse_money
+from .http import Connection, HttpPolicy, SourceError
 from .records import PAYLOAD_COLUMNS, Window, raw_table, utc_now
 from .settings import ApiSettings
+
+log = logging.getLogger(__name__)
 
 STANDARD_FIELDS = [
     "id", "employeeNumber", "firstName", "lastName", "displayName", "workEmail", "department",
@@ -37,10 +41,23 @@ class Settings(ApiSettings):
         "base_url": "BAMBOOHR_BASE_URL",
         "api_key": "BAMBOOHR_API_KEY",
         "custom_fields": "BAMBOOHR_CUSTOM_FIELDS",
+        "regrettable_words": "BAMBOOHR_REGRETTABLE_WORDS",
+        "max_unreadable_share": "BAMBOOHR_MAX_UNREADABLE_SHARE",
+        "on_unreadable": "BAMBOOHR_ON_UNREADABLE",
     }
     base_url: str
     api_key: SecretStr
     custom_fields: dict[str, str] = DEFAULT_CUSTOM_FIELDS
+    # Beyond yes/no, true/false and 1/0: how the exit flag says regrettable|not (commas: alternatives).
+    regrettable_words: FlagWords = REGRETTABLE_WORDS
+    # A mapped field empty or unreadable for more of the people it applies to fails the load (or warns).
+    max_unreadable_share: float = 0.05
+    on_unreadable: Literal["fail", "warn"] = "fail"
+
+    @field_validator("regrettable_words", mode="before")
+    @classmethod
+    def _words(cls, value: str | FlagWords) -> FlagWords:
+        return FlagWords.parse(value) if isinstance(value, str) else value
 
     @field_validator("custom_fields", mode="before")
     @classmethod
@@ -58,8 +75,66 @@ class Settings(ApiSettings):
         return HttpBasicAuth(self.api_key.get_secret_value(), "x")
 
 
-def _employees(conn: Connection, custom_fields: dict[str, str]) -> Iterator[Any]:
+def _is_leaver(employee: dict[str, Any]) -> bool:
+    return not is_empty(employee.get("terminationDate"))
+
+
+def _money(value: object) -> dict[str, Any] | None:
+    money = parse_money(value)
+    return None if money is None else {"amount": money[0], "currency": money[1]}
+
+
+def _readers(settings: Settings) -> dict[str, tuple[Callable[[object], Any], Callable[[dict], bool]]]:
+    """Per stable field name: how its value is read, and which employees it applies to."""
+    everyone = lambda employee: True  # noqa: E731
+    return {
+        "payRate": (_money, everyone),
+        "level": (lambda value: None if is_empty(value) else str(value).strip(), everyone),
+        "payRangeMin": (_money, everyone),
+        "payRangeMidpoint": (_money, everyone),
+        "payRangeMax": (_money, everyone),
+        "regrettableTermination": (lambda value: parse_flag(value, settings.regrettable_words), _is_leaver),
+    }
+
+
+def read_values(employees: list[dict[str, Any]], settings: Settings) -> list[dict[str, Any]]:
+    """Each employee with every mapped value read: money as ``{amount, currency}``, the exit flag as
+    true/false, the level as text (``asSent`` keeps the values as BambooHR sent them). A field empty or unreadable for more than
+    ``max_unreadable_share`` of the people it applies to fails the load, naming the field, the share
+    and three example values, or is only logged when ``on_unreadable`` is warn."""
+    company_names = {**settings.custom_fields, "payRate": "payRate"}
+    read_rows = [dict(e, asSent={company_names[n]: e.get(n) for n in _readers(settings) if n in e}) for e in employees]
+    problems = []
+    for name, (read, applies) in _readers(settings).items():
+        applicable, unreadable = 0, []
+        for row in read_rows:
+            raw = row.get(name)
+            try:
+                row[name] = read(raw)
+            except ValueError:
+                row[name] = None
+            if applies(row):
+                applicable += 1
+                if row[name] is None:
+                    unreadable.append(raw)
+        share = len(unreadable) / applicable if applicable else 0.0
+        if share > settings.max_unreadable_share:
+            examples = ", ".join(repr("" if v is None else v) for v in unreadable[:3])
+            problems.append(f"{name} ({company_names[name]}): {share:.0%} of {applicable} employees empty or "
+                            f"unreadable, e.g. {examples}")  # fmt: skip
+    if problems and settings.on_unreadable == "fail":
+        raise SourceError(
+            "bamboohr: fields the pipeline reads are missing or in a format it cannot read (set the right field "
+            "with BAMBOOHR_CUSTOM_FIELDS, or BAMBOOHR_ON_UNREADABLE=warn to load anyway): " + "; ".join(problems)
+        )
+    for problem in problems:
+        log.warning(f"bamboohr: {problem}; loaded as missing")
+    return read_rows
+
+
+def _employees(conn: Connection, settings: Settings) -> Iterator[Any]:
     """Every employee, active and inactive, with level, pay range and manager (supervisorEId)."""
+    custom_fields = settings.custom_fields
     body = {"title": "perfpipe", "fields": STANDARD_FIELDS + list(custom_fields.values())}
     renamed = {field: name for name, field in custom_fields.items()}
     loaded_at = utc_now()
@@ -71,16 +146,15 @@ def _employees(conn: Connection, custom_fields: dict[str, str]) -> Iterator[Any]
         paginator=SinglePagePaginator(),
         data_selector="employees",
     )
-    for page in pages:
-        rows = [((e["id"],), {renamed.get(k, k): v for k, v in e.items()}) for e in page]
-        yield raw_table(["id"], rows, None, loaded_at)
+    # The whole report is one page: it is read and checked in full before anything is written.
+    employees = [{renamed.get(k, k): v for k, v in e.items()} for page in pages for e in page]
+    yield raw_table(["id"], [((e["id"],), e) for e in read_values(employees, settings)], None, loaded_at)
 
 
 @dlt.source(name="bamboohr", max_table_nesting=0)
 def source(settings: Settings | None, window: Window | None = None, policy: HttpPolicy = HttpPolicy()):
     """The HRIS snapshot: replaced whole on every load."""
     conn = settings.connection(policy) if settings else None
-    fields = settings.custom_fields if settings else DEFAULT_CUSTOM_FIELDS
     return [
         dlt.resource(
             _employees,
@@ -88,5 +162,5 @@ def source(settings: Settings | None, window: Window | None = None, policy: Http
             primary_key="id",
             write_disposition="replace",
             columns=PAYLOAD_COLUMNS,
-        )(conn, fields)
+        )(conn, settings)
     ]

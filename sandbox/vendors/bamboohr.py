@@ -53,12 +53,15 @@ class BambooHrApi(VendorApi):
         profile = self.company.profile
         words = profile.hris_regrettable_words
         regrettable = "" if pd.isna(p.regrettable) else (words[0] if p.regrettable else words[1])
-        money = profile.hris_money_suffix
+
+        def money(value):  # BambooHR sends an empty string for an empty field
+            return "" if pd.isna(value) else f"{value:.2f}{profile.hris_money_suffix}"
+
         custom = {
             "level": p.level,
-            "payRangeMin": f"{p.pay_range_min:.2f}{money}",
-            "payRangeMidpoint": f"{p.pay_range_midpoint:.2f}{money}",
-            "payRangeMax": f"{p.pay_range_max:.2f}{money}",
+            "payRangeMin": money(p.pay_range_min),
+            "payRangeMidpoint": money(p.pay_range_midpoint),
+            "payRangeMax": money(p.pay_range_max),
             "regrettableTermination": regrettable,
         }
         return {

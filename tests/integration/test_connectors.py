@@ -1,11 +1,14 @@
 """Each connector against the sandbox over real HTTP: paging, retries, clear errors, no loss."""
 
+import copy
 import re
 
 import duckdb
+import numpy as np
 import pytest
 
 from orchestration.resources import Warehouse
+from sandbox import SandboxServer
 from sandbox.environment import live_environment
 from sources import bamboohr, github, jira, pagerduty, salesforce, sonarqube, zendesk
 from sources.http import SourceError
@@ -150,3 +153,11 @@ def test_github_reads_the_orgs_sso_identities_where_sso_is_on(contrast_sandbox, 
     identities = keys_in(warehouse, "github_sso_identities")
     assert identities == expected_keys(None, contrast_sandbox, "github_sso_identities", [SEPTEMBER])
     assert len(identities) == len(contrast_sandbox.company.accounts["github"])
+
+
+def test_an_hris_field_the_pipeline_cannot_read_fails_the_load_naming_it(contrast_company, warehouse, tmp_path):
+    company = copy.deepcopy(contrast_company)
+    company.people.loc[company.people.index[::8], "pay_range_min"] = np.nan  # 13% empty
+    unreadable = r"payRangeMin \(customSalaryBandMin\): 1\d% of \d+ employees empty"
+    with SandboxServer(company, port=0) as server, pytest.raises(Exception, match=unreadable):
+        load(bamboohr, server, warehouse, None)

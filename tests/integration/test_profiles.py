@@ -63,3 +63,14 @@ def test_accounts_match_their_owner_or_nobody_and_names_only_suggest(profiled):
     coverage = frame(warehouse, "select * from marts.rpt_identity_coverage").set_index("source")
     assert set(coverage.index) == {"jira", "github", "salesforce", "zendesk", "pagerduty"}
     assert coverage["uncredited_share"].between(0, 1).all()
+
+
+def test_hris_custom_fields_are_read_in_the_companys_formats(profiled):
+    company, warehouse = profiled
+    employees = frame(warehouse, "select employee_id, compa_ratio, level, is_active from marts.dim_employees")
+    assert employees["compa_ratio"].notna().mean() >= 0.95 and employees["level"].notna().all()
+    hris = frame(warehouse, "select employee_id, is_regrettable_termination from staging.stg_bamboohr__employees "
+                            "where termination_date is not null")  # fmt: skip
+    truth = company.people.set_index("employee_id")["regrettable"]
+    assert hris["is_regrettable_termination"].notna().all()
+    assert (hris["is_regrettable_termination"] == hris["employee_id"].map(truth).astype(bool)).all()

@@ -16,13 +16,13 @@ with source as (
             "status": "VARCHAR",
             "supervisorEId": "VARCHAR",
             "gender": "VARCHAR",
-            "payRate": "VARCHAR",
+            "payRate": {"amount": "DECIMAL(18,2)", "currency": "VARCHAR"},
             "payType": "VARCHAR",
             "level": "VARCHAR",
-            "payRangeMin": "DECIMAL(18,2)",
-            "payRangeMidpoint": "DECIMAL(18,2)",
-            "payRangeMax": "DECIMAL(18,2)",
-            "regrettableTermination": "VARCHAR"
+            "payRangeMin": {"amount": "DECIMAL(18,2)"},
+            "payRangeMidpoint": {"amount": "DECIMAL(18,2)"},
+            "payRangeMax": {"amount": "DECIMAL(18,2)"},
+            "regrettableTermination": "BOOLEAN"
         }') as record,
         id,
         _loaded_at
@@ -52,17 +52,18 @@ renamed as (
         trim(record.status) = 'Active' as is_active,
         nullif(trim(record.supervisorEId), '') as manager_id,
         nullif(trim(record.gender), '') as gender,
-        -- payRate is "<amount> <currency>", e.g. "85000.00 USD".
-        try_cast(replace(split_part(trim(record.payRate), ' ', 1), ',', '') as decimal(18, 2)) as salary,
-        nullif(split_part(trim(record.payRate), ' ', 2), '') as pay_currency,
+        -- Money and flags arrive read by the connector (sources/hris_values.py): "85000.00 USD" is
+        -- {amount: 85000.00, currency: USD}; the values as sent are kept in payload.asSent.
+        record.payRate.amount as salary,
+        record.payRate.currency as pay_currency,
         nullif(trim(record.payType), '') as pay_type,
         nullif(trim(record.level), '') as level,
-        record.payRangeMin as pay_range_min,
-        record.payRangeMidpoint as pay_range_midpoint,
-        record.payRangeMax as pay_range_max,
+        record.payRangeMin.amount as pay_range_min,
+        record.payRangeMidpoint.amount as pay_range_midpoint,
+        record.payRangeMax.amount as pay_range_max,
         case
             when record.terminationDate is not null
-                then case trim(record.regrettableTermination) when 'Yes' then true when 'No' then false end
+                then record.regrettableTermination
         end as is_regrettable_termination,
         _loaded_at as loaded_at
     from source
