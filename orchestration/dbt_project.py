@@ -5,11 +5,24 @@ it): ``make`` runs ``python -m orchestration.dbt_project`` after installing, and
 session does the same.
 """
 
+import csv
 from pathlib import Path
 
 from dagster_dbt import DbtProject
 
 DBT_PROJECT = DbtProject(project_dir=Path(__file__).resolve().parents[1] / "dbt_project")
+SEEDS = Path(DBT_PROJECT.project_dir) / "seeds"
+
+
+def framework_competencies() -> frozenset[str]:
+    """The competency keys the framework accepts from the review tool: its own and their aliases."""
+    with (
+        (SEEDS / "competency_definitions.csv").open(newline="") as defined,
+        (SEEDS / "competency_aliases.csv").open(newline="") as aliases,
+    ):
+        return frozenset(r["competency"] for r in csv.DictReader(defined)) | {
+            r["alias"] for r in csv.DictReader(aliases)
+        }
 
 
 def prepare() -> Path:

@@ -64,7 +64,10 @@ class Company:
     def write_review_exports(self, directory) -> None:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        for name, frame in review_exports(np.random.default_rng([self.seed, 7]), self.people, self.window_).items():
+        exports = review_exports(
+            np.random.default_rng([self.seed, 7]), self.people, self.window_, self.profile.competency_keys
+        )
+        for name, frame in exports.items():
             frame.to_csv(directory / name, index=False, lineterminator="\n")
 
     def write_ground_truth(self, path) -> None:

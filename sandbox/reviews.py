@@ -67,7 +67,12 @@ def _peers(rng, manager: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return peer1[back], peer2[back]
 
 
-def review_exports(rng, people: pd.DataFrame, window: Window) -> dict[str, pd.DataFrame]:
+def review_exports(
+    rng, people: pd.DataFrame, window: Window, competency_keys: dict[str, str] | None = None
+) -> dict[str, pd.DataFrame]:
+    """The five exports; ``competency_keys`` renames the framework's competencies as the company's
+    review tool calls them."""
+    keys = competency_keys or {}
     ids = people["employee_id"].to_numpy()
     z = people["true_performance"].to_numpy()
     mgr = people["manager_idx"].to_numpy()
@@ -129,7 +134,7 @@ def review_exports(rng, people: pd.DataFrame, window: Window) -> dict[str, pd.Da
                             "employee_id": ids[rated],
                             "rater_id": ids[np.maximum(rater, 0)],
                             "rater_type": rater_type,
-                            "competency": competency,
+                            "competency": keys.get(competency, competency),
                             "level": level.astype(int),
                             "comment": comment,
                         }

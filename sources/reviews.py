@@ -126,6 +126,8 @@ class Settings(SourceSettings):
     SOURCE: ClassVar[str] = "reviews"
     ENV: ClassVar[dict[str, str]] = {"directory": "REVIEWS_DIR"}
     directory: Path
+    # The competency keys the framework accepts (its competencies and their aliases); None: any key.
+    competencies: frozenset[str] | None = None
 
 
 def _is_required(model: type[Row], column: str) -> bool:
@@ -164,6 +166,17 @@ def read_export(path: Path, model: type[Row]) -> list[Row]:
     return rows
 
 
+def check_competencies(path: Path, rows: list[Row], accepted: frozenset[str]) -> None:
+    """A 360 rating of a competency the framework neither defines nor aliases would be dropped from
+    every score without a word: reject the file, naming the row and the value."""
+    for number, row in enumerate(rows, start=1):
+        if row.competency not in accepted:
+            raise ReviewExportError(
+                f"{path.name}: row {number}, column competency: {row.competency!r} is neither a competency the "
+                "framework defines nor an alias of one (seeds competency_definitions, competency_aliases)"
+            )
+
+
 def _arrow_type(schema: dict[str, Any]) -> pa.DataType:
     """The Arrow type of a column from its JSON schema (pydantic's own view of the field)."""
     kinds = [schema, *schema.get("anyOf", [])]
@@ -186,9 +199,12 @@ def _table(model: type[Row], rows: list[Row], source_file: str) -> pa.Table:
 
 
 def _exporter(model: type[Row]):
-    def export(directory: Path) -> Iterator[pa.Table]:
+    def export(directory: Path, competencies: frozenset[str] | None) -> Iterator[pa.Table]:
         path = directory / model.FILE
-        yield _table(model, read_export(path, model), str(path))
+        rows = read_export(path, model)
+        if model is CompetencyRating and competencies is not None:
+            check_competencies(path, rows, competencies)
+        yield _table(model, rows, str(path))
 
     export.__doc__ = f"{model.__doc__} Loaded from {model.FILE}."
     return export
@@ -198,7 +214,10 @@ def _exporter(model: type[Row]):
 def source(settings: Settings | None, window: Window | None = None, policy: Any = None):
     """The review tool's exports, each replaced whole by a valid new export."""
     directory = settings.directory if settings else Path(".")
+    competencies = settings.competencies if settings else None
     return [
-        dlt.resource(_exporter(model), name=table, primary_key=list(model.KEY), write_disposition="replace")(directory)
+        dlt.resource(_exporter(model), name=table, primary_key=list(model.KEY), write_disposition="replace")(
+            directory, competencies
+        )
         for table, model in EXPORTS.items()
     ]

@@ -9,12 +9,13 @@ from dagster_dlt import DagsterDltResource, DagsterDltTranslator
 from dagster_dlt.asset_decorator import build_dlt_asset_specs
 from dagster_dlt.translator import DltResourceTranslatorData
 
-from sources import ACTIVITY_SOURCES, SNAPSHOT_SOURCES
+from sources import ACTIVITY_SOURCES, SNAPSHOT_SOURCES, reviews
 from sources.http import SourceError
 from sources.records import Window
 from sources.reviews import ReviewExportError
 from sources.settings import SourceConfigError
 
+from ..dbt_project import framework_competencies
 from ..partitions import monthly
 from ..resources import SourceSystems, Warehouse, WarehouseModeError
 
@@ -81,6 +82,8 @@ def raw_assets(module: ModuleType, partitions_def: dg.PartitionsDefinition | Non
             return
         try:
             settings = source_systems.settings(name)
+            if module is reviews:  # the 360 ratings are checked against the framework's competencies
+                settings = settings.model_copy(update={"competencies": framework_competencies()})
             warehouse.claim(source_systems.mode)
             window = None
             if partitions_def:

@@ -74,3 +74,11 @@ def test_hris_custom_fields_are_read_in_the_companys_formats(profiled):
     truth = company.people.set_index("employee_id")["regrettable"]
     assert hris["is_regrettable_termination"].notna().all()
     assert (hris["is_regrettable_termination"] == hris["employee_id"].map(truth).astype(bool)).all()
+
+
+def test_360_ratings_land_under_the_frameworks_competencies(profiled):
+    company, warehouse = profiled
+    landed = set(frame(warehouse, "select distinct competency from marts.fct_competency_ratings")["competency"])
+    defined = set(frame(warehouse, "select competency from framework.competency_definitions")["competency"])
+    assert landed and landed <= defined
+    assert set(company.profile.competency_keys.values()) - defined or company.profile.name == "default"

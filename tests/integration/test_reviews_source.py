@@ -5,6 +5,7 @@ import csv
 import duckdb
 import pytest
 
+from orchestration.dbt_project import framework_competencies
 from orchestration.resources import Warehouse
 from sources import reviews
 
@@ -155,3 +156,18 @@ def test_extra_columns_are_ignored_and_empty_optional_values_are_null(exports, w
             con.execute("select count(*) from raw.review_competency_ratings where comment is not null").fetchone()[0]
             == 0
         )
+
+
+def test_competencies_must_be_defined_or_aliased(contrast_company, tmp_path, warehouse):
+    """The contrast company's review tool names competencies its own way: aliases are accepted, a key
+    the framework neither defines nor aliases rejects the file, naming the row and the value."""
+    exports = tmp_path / "contrast"
+    contrast_company.write_review_exports(exports)
+    settings = reviews.Settings(directory=exports, competencies=framework_competencies())
+    warehouse.dlt_pipeline("raw_reviews").run(reviews.source(settings))
+    assert counts(warehouse)["review_competency_ratings"] > 0
+
+    rewrite(exports / "competency_ratings.csv", set_value(4, "competency", "strategic_thinking"))
+    with pytest.raises(Exception, match=r"competency_ratings\.csv: row 4, column competency: 'strategic_thinking' is "
+                                        r"neither a competency the framework defines nor an alias"):  # fmt: skip
+        warehouse.dlt_pipeline("raw_reviews").run(reviews.source(settings))

@@ -1,4 +1,6 @@
--- The review tool's exports arrive typed and validated (sources/reviews.py).
+-- The review tool's exports arrive typed and validated (sources/reviews.py), competency keys among
+-- them: each is a framework competency or one of its aliases (competency_aliases), named here by
+-- the framework's key.
 with source as (
 
     select * from {{ raw_or_empty('review_competency_ratings') }}
@@ -8,15 +10,16 @@ with source as (
 renamed as (
 
     select
-        cycle,
-        employee_id,
-        rater_id,
-        rater_type,
-        competency,
-        level,
-        nullif(trim(comment), '') as comment,
-        _loaded_at as loaded_at
-    from source
+        s.cycle,
+        s.employee_id,
+        s.rater_id,
+        s.rater_type,
+        coalesce(a.competency, s.competency) as competency,
+        s.level,
+        nullif(trim(s.comment), '') as comment,
+        s._loaded_at as loaded_at
+    from source as s
+    left join {{ ref('competency_aliases') }} as a on a.alias = s.competency
 
 ),
 
