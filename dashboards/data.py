@@ -32,6 +32,7 @@ class SiteData:
     process_health: pd.DataFrame  # analytics.process_health
     process_health_overall: pd.DataFrame  # analytics.process_health_overall
     unmatched_accounts: pd.DataFrame  # marts.rpt_unmatched_accounts (with name-similarity suggestions)
+    threshold_fit: pd.DataFrame  # marts.rpt_metric_threshold_fit
     identity_coverage: pd.DataFrame  # marts.rpt_identity_coverage: per source, the share of activity credited to nobody
     target: pd.DataFrame  # framework.target_distribution joined to rating_bands: band, band_rank, share
     cycles: pd.DataFrame  # marts.dim_review_cycles: cycle, quarter_start, ...

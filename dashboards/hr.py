@@ -4,7 +4,7 @@ builders that read pay."""
 from __future__ import annotations
 
 from . import figures as fg
-from .cells import Links, Table, kpi, person_cell
+from .cells import Cell, Links, Table, kpi, person_cell
 from .formatting import count, missing, money, number, pct, pct_points, score, text
 from .org import Org, plain_frame
 
@@ -265,4 +265,64 @@ def hr_unmatched(org: Org, links: Links) -> dict:
         "accounts": table,
         "help": "A suggested employee is only a suggestion from the names: nothing is credited until HR adds a row "
         "to the identity_overrides seed mapping the account to the employee.",
+    }
+
+
+def hr_thresholds(org: Org, links: Links) -> dict:
+    """Do the metric thresholds fit the company? Per role and metric of the latest cycle with values."""
+    fit = org.data.threshold_fit
+    latest = fit[fit["cycle"] == fit["cycle"].max()] if len(fit) else fit
+    table = Table(
+        [
+            "Role",
+            "Metric",
+            "People",
+            "Scored 0",
+            "Scored 100",
+            "Median",
+            "Configured meets",
+            "Derived meets",
+            "Scored on",
+        ],
+        empty="No review cycle with metric values yet.",
+        numeric=(2, 3, 4, 5, 6, 7),
+    )
+    for row in latest.sort_values(["role", "metric_key"]).itertuples():
+        derived = row.scored_on == "derived"
+        table.rows.append(
+            [
+                text(row.role),
+                text(row.metric_name),
+                count(row.people),
+                pct(row.share_scored_0),
+                pct(row.share_scored_100),
+                number(row.median_value),
+                number(row.configured_meets),
+                number(row.derived_meets) if row.is_derivable else "n/a",
+                Cell("derived thresholds", status="watch") if derived else Cell("configured", status="healthy"),
+            ]
+        )
+    flagged = latest[latest["is_uninformative"].fillna(False).astype(bool)] if len(latest) else latest
+    on_derived = int((latest["scored_on"] == "derived").sum()) if len(latest) else 0
+    return {
+        "kind": "hr_thresholds",
+        "title": "Metric thresholds",
+        "root": "../",
+        "subtitle": "HR · does the scoring fit the company",
+        "period": f"Review cycle {text(latest['cycle'].iloc[0])}" if len(latest) else org.period_note(),
+        "kpis": [
+            kpi(
+                "Uninformative metrics",
+                count(len(flagged), "metric"),
+                "configured thresholds clamp most people",
+                "at-risk" if len(flagged) else "healthy",
+            ),
+            kpi("Scored on derived thresholds", count(on_derived, "metric"), "the role's own percentiles this cycle"),
+        ],  # fmt: skip
+        "figures": {},
+        "fit": table,
+        "help": "A metric whose configured thresholds score most people 0 or 100 cannot tell them apart; it is scored "
+        "on thresholds derived from the role's own values that cycle (fixed once the cycle is stored). To adopt them, "
+        "copy data/framework/metric_definitions.<cycle>.csv over dbt_project/seeds/metric_definitions.csv, or set "
+        "your own thresholds there.",
     }

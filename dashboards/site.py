@@ -3,7 +3,7 @@
 Layout (all links relative, so the folder works from file:// with no network):
 
     index.html  plotly.min.js  executive.html
-    hr/calibration.html  hr/merit.html  hr/promotion.html  hr/unmatched-accounts.html
+    hr/calibration.html  hr/merit.html  hr/promotion.html  hr/unmatched-accounts.html  hr/metric-thresholds.html
     managers/<employee_id>.html  people/<employee_id>.html
 
 plotly.js is written once (plotly's own bundle) and referenced with a relative path; pages embed
@@ -36,7 +36,7 @@ from plotly.offline import get_plotlyjs
 from .cells import Cell, Links
 from .data import SiteData
 from .executive import executive
-from .hr import hr_merit, hr_promotion, hr_unmatched
+from .hr import hr_merit, hr_promotion, hr_thresholds, hr_unmatched
 from .hr_calibration import hr_calibration
 from .index import index
 from .individual import individual
@@ -62,6 +62,7 @@ HR_PAGES = [
     ("hr/merit.html", "Merit plan per pool"),
     ("hr/promotion.html", "Promotion pipeline"),
     ("hr/unmatched-accounts.html", "Unmatched accounts"),
+    ("hr/metric-thresholds.html", "Metric thresholds"),
 ]
 KB, MB = 1024, 1024 * 1024
 
@@ -191,6 +192,7 @@ def _write_site(data: SiteData, root: Path, *, min_peer_group: int) -> int:
         "hr/merit.html": ("hr_merit.html", hr_merit),
         "hr/promotion.html": ("hr_promotion.html", hr_promotion),
         "hr/unmatched-accounts.html": ("hr_unmatched.html", hr_unmatched),
+        "hr/metric-thresholds.html": ("hr_thresholds.html", hr_thresholds),
     }
     for path, (template, builder) in hr.items():
         write(path, template, builder(org, links))

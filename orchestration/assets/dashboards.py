@@ -40,6 +40,7 @@ TABLES = {
     "process_health_overall": "select * from analytics.process_health_overall",
     "unmatched_accounts": "select * from marts.rpt_unmatched_accounts",
     "identity_coverage": "select * from marts.rpt_identity_coverage",
+    "threshold_fit": "select * from marts.rpt_metric_threshold_fit",
     "target": TARGET_SQL,
     "cycles": "select * from marts.dim_review_cycles",
 }

@@ -4,6 +4,7 @@ table lands in the analytics schema with its figures, and holds what HR relies o
 import dagster as dg
 import duckdb
 import pandas as pd
+import pytest
 
 from analytics.calibration import largest_remainder_counts
 from orchestration.assets.analytics_tables import TARGET_SQL
@@ -39,7 +40,7 @@ def test_every_analytics_table_is_materialised_with_its_figures(analysed):
     warehouse, result = analysed
     assert result.success
     materialised = {e.asset_key.path[1]: e.materialization.metadata for e in result.get_asset_materialization_events()}
-    assert set(materialised) == TABLES
+    assert set(materialised) == TABLES | {"metric_threshold_proposal"}
     assert (
         set(
             frame(warehouse, "select table_name from information_schema.tables where table_schema = 'analytics'")[
@@ -143,3 +144,19 @@ def test_process_health_judges_every_metric_of_the_latest_cycle(analysed):
     freshness = latest.set_index("metric").loc["data_freshness_hours"]
     assert freshness["status"] == "healthy"  # loaded minutes ago
     assert latest.loc[latest["status"] == "at risk", "recommendation"].notna().all()
+
+
+def test_the_threshold_proposal_is_the_seed_with_the_derived_thresholds_it_was_scored_on(analysed):
+    warehouse, _ = analysed
+    fit = frame(warehouse, "select * from marts.rpt_metric_threshold_fit")
+    cycle = fit["cycle"].max()
+    proposal = pd.read_csv(warehouse.data_dir / "framework" / f"metric_definitions.{cycle}.csv")
+    seed = frame(warehouse, "select * from framework.metric_definitions")
+    assert list(proposal.columns) == list(seed.columns) and len(proposal) == len(seed)
+    derived = fit[(fit["cycle"] == cycle) & (fit["scored_on"] == "derived")].set_index(["role", "metric_key"])
+    by_key = proposal.set_index(["role", "metric_key"])
+    for (role, metric), row in by_key.iterrows():
+        source = derived.loc[(role, metric)] if (role, metric) in derived.index else None
+        expected = source["derived_meets"] if source is not None else seed.set_index(["role", "metric_key"]).loc[
+            (role, metric), "meets"]  # fmt: skip
+        assert row["meets"] == pytest.approx(expected)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import dagster as dg
 import duckdb
+import numpy as np
+import pandas as pd
 import pytest
 
 from orchestration.assets.dbt import dbt_models
@@ -278,3 +280,35 @@ def test_nightly_build_parses_only_new_loads_and_replaces_changed_rows(built, tm
         assert con.execute("select count(*) from staging.stg_zendesk__tickets").fetchone()[0] == before
     # Rows not loaded again were not parsed again: their payload edit did not reach staging.
     assert "stale" not in statuses
+
+
+def test_derived_thresholds_are_fixed_once_a_cycle_is_stored(built, tmp_path):
+    """The values under a stored cycle change and the model is rebuilt, even with --full-refresh: its
+    thresholds stay. A cycle not stored yet is derived from the values as they are."""
+    warehouse, _ = built
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(warehouse.path, copy)
+    query = "select * from intermediate.int_metric_thresholds_derived order by cycle, role, metric_key"
+
+    def rebuild():
+        env = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false", "PATH": str(Path(DBT).parent)}
+        run = subprocess.run(
+            [DBT, "run", "--select", "int_metric_thresholds_derived", "--full-refresh", "--target-path",
+             str(tmp_path / "target"), "--vars", json.dumps({"warehouse_path": str(copy)})],
+            cwd=DBT_PROJECT.project_dir, env=env, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert run.returncode == 0, run.stdout[-3000:]
+        with duckdb.connect(str(copy), read_only=True) as con:
+            return con.execute(query).df()
+
+    with duckdb.connect(str(copy)) as con:
+        before = con.execute(query).df()
+        con.execute("update intermediate.int_metric_values_aggregated set metric_value = metric_value * 3")
+    assert len(before) > 0
+    pd.testing.assert_frame_equal(rebuild(), before)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("delete from intermediate.int_metric_thresholds_derived")
+    after = rebuild().set_index(["cycle", "role", "metric_key"])["median_value"]
+    assert np.allclose(
+        after.reindex(before.set_index(["cycle", "role", "metric_key"]).index), before["median_value"] * 3
+    )

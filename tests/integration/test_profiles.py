@@ -82,3 +82,17 @@ def test_360_ratings_land_under_the_frameworks_competencies(profiled):
     defined = set(frame(warehouse, "select competency from framework.competency_definitions")["competency"])
     assert landed and landed <= defined
     assert set(company.profile.competency_keys.values()) - defined or company.profile.name == "default"
+
+
+def test_metrics_whose_thresholds_clamp_the_company_are_scored_on_its_own_percentiles(profiled):
+    company, warehouse = profiled
+    fit = frame(warehouse, "select * from marts.rpt_metric_threshold_fit").set_index(["role", "metric_key"])
+    assert fit["share_scored_0"].between(0, 1).all() and fit["share_scored_100"].between(0, 1).all()
+    tickets = fit.loc[("support", "tickets_resolved")]
+    if company.profile.scale("tickets") < 0.5:  # six tickets a month against a "meets" of 100
+        assert tickets["share_scored_0"] > 0.9 and tickets["is_uninformative"] and tickets["scored_on"] == "derived"
+        scores = frame(warehouse, "select metric_score, threshold_source from marts.fct_metric_scores "
+                                  "where metric_key = 'tickets_resolved' and period_type = 'quarter'")  # fmt: skip
+        assert (scores["threshold_source"] == "derived").all() and scores["metric_score"].std() > 10
+    else:
+        assert not tickets["is_uninformative"] and tickets["scored_on"] == "configured"

@@ -555,6 +555,14 @@ def make_data(**overrides) -> SiteData:
             }
         ]
     )
+    threshold_fit = pd.DataFrame([
+        {"cycle": CYCLE, "role": "support", "metric_key": "tickets_resolved", "metric_name": "Tickets resolved",
+         "people": 6, "share_scored_0": 1.0, "share_scored_100": 0.0, "median_value": 6.0, "configured_meets": 100.0,
+         "derived_meets": 4.0, "is_uninformative": True, "is_derivable": True, "scored_on": "derived"},
+        {"cycle": CYCLE, "role": "support", "metric_key": "csat", "metric_name": "Customer satisfaction",
+         "people": 6, "share_scored_0": 0.0, "share_scored_100": 0.2, "median_value": 4.6, "configured_meets": 4.5,
+         "derived_meets": 4.4, "is_uninformative": False, "is_derivable": True, "scored_on": "configured"},
+    ])  # fmt: skip
     coverage = pd.DataFrame([{"source": "jira", "accounts": 10, "matched_accounts": 9, "activity_records": 200,
                               "credited_records": 180, "uncredited_share": 0.1}])  # fmt: skip
     frames = {
@@ -581,6 +589,7 @@ def make_data(**overrides) -> SiteData:
         "process_health_overall": overall,
         "unmatched_accounts": unmatched,
         "identity_coverage": coverage,
+        "threshold_fit": threshold_fit,
         "target": TARGET,
         "cycles": pd.DataFrame({"cycle": [CYCLE], "quarter_start": [QUARTER]}),
     }
@@ -778,6 +787,7 @@ def test_site_layout_and_report(site):
         "hr/merit.html",
         "hr/promotion.html",
         "hr/unmatched-accounts.html",
+        "hr/metric-thresholds.html",
         *(f"people/{e}.html" for e in ACTIVE),
         "managers/90001.html",
         "managers/90002.html",
@@ -973,6 +983,8 @@ def test_executive_and_hr_pages(site):
     unmatched = (root / "hr" / "unmatched-accounts.html").read_text(encoding="utf-8")
     assert "Mallory &lt;b&gt;" in unmatched and "no email in jira" in unmatched
     assert "Mallory &lt;b&gt; Jones (7), 0.93" in unmatched and "10%" in unmatched
+    thresholds = (root / "hr" / "metric-thresholds.html").read_text(encoding="utf-8")
+    assert "Tickets resolved" in thresholds and "derived thresholds" in thresholds and "100%" in thresholds
     promotion = (root / "hr" / "promotion.html").read_text(encoding="utf-8")
     assert "Ready now" in promotion and NAMES["90012"] in promotion
 
@@ -1047,7 +1059,7 @@ def test_empty_analytics_still_build_a_site(tmp_path):
         SiteData(**{**{f.name: getattr(data, f.name) for f in dataclasses.fields(SiteData)}, **empty}),
         tmp_path / "site",
     )
-    assert report.pages == len(ACTIVE) + 3 + 1 + 4 + 1
+    assert report.pages == len(ACTIVE) + 3 + 1 + 5 + 1  # people, managers, executive, HR, index
     executive = (tmp_path / "site" / "executive.html").read_text(encoding="utf-8")
     assert "Process health has not been measured" in executive
 
@@ -1056,5 +1068,5 @@ def test_an_empty_warehouse_builds_the_fixed_pages(tmp_path):
     data = make_data()
     empty = SiteData(**{f.name: getattr(data, f.name).iloc[0:0] for f in dataclasses.fields(SiteData)})
     report = build_site(empty, tmp_path / "site")
-    assert report.pages == 1 + 1 + 4 and report.largest_individual_kb == 0
+    assert report.pages == 1 + 1 + 5 and report.largest_individual_kb == 0
     assert "No complete quarter yet" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")

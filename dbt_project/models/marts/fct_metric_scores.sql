@@ -10,6 +10,11 @@ with team_outcome as (
         t.team_score * t.team_size as numerator,
         t.team_size::double as denominator,
         t.team_score as metric_value,
+        d.exceptional as threshold_exceptional,
+        d.strong as threshold_strong,
+        d.meets as threshold_meets,
+        d.improvement as threshold_improvement,
+        'configured' as threshold_source,
         {{ metric_score('t.team_score', 'd.direction', 'd.exceptional', 'd.strong', 'd.meets', 'd.improvement') }} as metric_score
     from {{ ref('int_team_outcomes_computed') }} as t
     join {{ ref('metric_definitions') }} as d on d.role = t.role and d.metric_key = 'team_outcome'
@@ -35,10 +40,11 @@ select
     s.numerator,
     s.denominator,
     s.metric_value,
-    d.exceptional as threshold_exceptional,
-    d.strong as threshold_strong,
-    d.meets as threshold_meets,
-    d.improvement as threshold_improvement,
+    s.threshold_exceptional,
+    s.threshold_strong,
+    s.threshold_meets,
+    s.threshold_improvement,
+    s.threshold_source,
     s.metric_score,
     case
         when s.metric_score is null then null
