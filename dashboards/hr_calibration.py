@@ -205,6 +205,13 @@ def hr_calibration(org: Org, links: Links) -> dict:
                 "at-risk" if s["adverse_impact_after"] else "healthy",
             ),
         ]
+    unrated = Table(
+        ["Person", "Manager", "Why there is no rating"], empty="Everyone employed at the cycle's end is rated."
+    )
+    reasons = cycle_rows[cycle_rows["unrated_reason"].notna()] if "unrated_reason" in cycle_rows else cycle_rows[:0]
+    for row in reasons.sort_values("employee_id").itertuples():
+        unrated.rows.append([person_cell(org, row.employee_id, links, root), org.name(row.manager_id),
+                             text(row.unrated_reason)])  # fmt: skip
     return {
         "kind": "hr_calibration",
         "title": f"Calibration report {text(org.cycle)}",
@@ -219,6 +226,7 @@ def hr_calibration(org: Org, links: Links) -> dict:
         "suggestions": suggestions,
         "outliers": outliers,
         "fairness": fairness,
+        "unrated": unrated,
     }
 
 

@@ -128,7 +128,8 @@ class Org:
         people["is_low_coverage"] = people["is_low_coverage"].map(flag).astype(bool)
 
         # Ratings owed for the latest cycle (the rule of the process-health check) and not submitted.
-        rated = set(calibrated.loc[calibrated["cycle"] == self.cycle, "employee_id"])
+        submitted = calibrated["cycle"].eq(self.cycle) & calibrated["submitted_rating"].notna()
+        rated = set(calibrated.loc[submitted, "employee_id"])
         owed = people["manager_id"].notna()
         if self.quarter_end is not None:
             owed &= people["hire_date"].isna() | (people["hire_date"] < self.quarter_end)

@@ -65,7 +65,11 @@ class Company:
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
         exports = review_exports(
-            np.random.default_rng([self.seed, 7]), self.people, self.window_, self.profile.competency_keys
+            np.random.default_rng([self.seed, 7]),
+            self.people,
+            self.window_,
+            self.profile.competency_keys,
+            self.profile.ratings_wait_for_finished_reviews,
         )
         for name, frame in exports.items():
             frame.to_csv(directory / name, index=False, lineterminator="\n")

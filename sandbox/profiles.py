@@ -38,6 +38,8 @@ class Profile:
     hris_regrettable_words: tuple[str, str]  # (regrettable, not regrettable)
     # Review tool: the competency keys the export writes (framework key -> the company's key)
     competency_keys: dict[str, str] = field(default_factory=dict)
+    # Whether a manager's rating waits for the review to be finished (unfinished reviews: no rating)
+    ratings_wait_for_finished_reviews: bool = False
     # Activity volumes relative to the default company (the thresholds were written for those)
     activity_scale: dict[str, float] = field(default_factory=dict)
 
@@ -107,6 +109,7 @@ PROFILES = {
                 "communication": "communication",
                 "customer_focus": "customer_obsession",
             },
+            ratings_wait_for_finished_reviews=True,
             activity_scale={"tickets": 0.06, "opportunities": 0.4, "incidents": 3.0, "issues": 1.6},
         ),
     )

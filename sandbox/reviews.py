@@ -68,10 +68,14 @@ def _peers(rng, manager: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def review_exports(
-    rng, people: pd.DataFrame, window: Window, competency_keys: dict[str, str] | None = None
+    rng,
+    people: pd.DataFrame,
+    window: Window,
+    competency_keys: dict[str, str] | None = None,
+    ratings_wait_for_finished_reviews: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """The five exports; ``competency_keys`` renames the framework's competencies as the company's
-    review tool calls them."""
+    review tool calls them; with ``ratings_wait_for_finished_reviews`` an unfinished review has no rating."""
     keys = competency_keys or {}
     ids = people["employee_id"].to_numpy()
     z = people["true_performance"].to_numpy()
@@ -96,7 +100,7 @@ def review_exports(
         at_end = np.full(len(rated), q_end)
         submitted, ok = _after(rng, at_end, 3, 25, end)
         score = z[rated] + leniency[boss] + noise[boss] * rng.standard_normal(len(rated))
-        ratings = pd.DataFrame(
+        all_ratings = pd.DataFrame(
             {
                 "cycle": cycle,
                 "employee_id": ids[rated],
@@ -104,7 +108,9 @@ def review_exports(
                 "rating": _band(score),
                 "submitted_at": _iso(submitted),
             }
-        )[ok]
+        )
+        kept = ok  # the ratings the export holds (submitted before it was taken)
+        ratings = all_ratings[kept]
         out["manager_ratings.csv"].append(ratings)
 
         peer1, peer2 = _peers(rng, boss)
@@ -144,6 +150,10 @@ def review_exports(
         started, ok = _after(rng, at_end, 1, 10, end)
         finished, done = _after(rng, started, 1, 14, end)
         done &= rng.random(len(rated)) >= C.UNFINISHED_REVIEW_SHARE
+        if ratings_wait_for_finished_reviews:
+            kept = kept & done
+            ratings = all_ratings[kept]
+            out["manager_ratings.csv"][-1] = ratings
         # Its own generator, so adding the column left every other export of a seed unchanged.
         minutes_rng = np.random.default_rng([q_end, len(rated)])
         minutes = np.round(
@@ -165,7 +175,7 @@ def review_exports(
         appeal_p = ratings["rating"].map(C.APPEAL_RATE).to_numpy()
         appeals = rng.random(len(ratings)) < appeal_p
         appealing = ratings[appeals]
-        filed, ok = _after(rng, submitted[ok][appeals], 1, 14, end)
+        filed, ok = _after(rng, submitted[kept][appeals], 1, 14, end)
         k = len(appealing)
         status = np.where(
             filed > end - 30 * DAY, "open", rng.choice(["upheld", "overturned", "withdrawn"], k, p=[0.5, 0.2, 0.3])

@@ -116,11 +116,30 @@ def built_contrast(contrast_company, tmp_path_factory):
     return pipeline(contrast_company, tmp_path_factory.mktemp("dbt_layer_contrast"))
 
 
+def analytics_on(warehouse):
+    """Every decision-analytics asset materialised on a built warehouse."""
+    import dagster as dg
+
+    from orchestration.assets import analytics_assets
+
+    return dg.materialize(
+        analytics_assets,
+        resources={"warehouse": warehouse},
+        instance=dg.DagsterInstance.ephemeral(),
+        raise_on_error=False,
+    )
+
+
 @pytest.fixture(scope="session", params=["default", "contrast"])
 def profiled(request):
-    """(company, warehouse) of each profile, built by dbt: for checks against each one's ground truth."""
-    company = request.getfixturevalue("company" if request.param == "default" else "contrast_company")
-    warehouse, result = request.getfixturevalue("built" if request.param == "default" else "built_contrast")
+    """(company, warehouse) of each profile, built by dbt and analysed: for checks against each one's truth."""
+    if request.param == "default":
+        warehouse, result = request.getfixturevalue("analysed")
+        company = request.getfixturevalue("company")
+    else:
+        warehouse, built = request.getfixturevalue("built_contrast")
+        assert built.success
+        result, company = analytics_on(warehouse), request.getfixturevalue("contrast_company")
     assert result.success
     return company, warehouse
 
@@ -128,16 +147,6 @@ def profiled(request):
 @pytest.fixture(scope="session")
 def analysed(built):
     """The session's warehouse with every decision-analytics asset materialised on it."""
-    import dagster as dg
-
-    from orchestration.assets import analytics_assets
-
     warehouse, dbt_result = built
     assert dbt_result.success
-    result = dg.materialize(
-        analytics_assets,
-        resources={"warehouse": warehouse},
-        instance=dg.DagsterInstance.ephemeral(),
-        raise_on_error=False,
-    )
-    return warehouse, result
+    return warehouse, analytics_on(warehouse)

@@ -13,7 +13,7 @@ calibration score, suggested ratings), `report` (inflation, distribution vs targ
 
 from .audit import audit_rows
 from .bands import default_target
-from .cycle import CYCLE_TABLES, calibrate_cycle, calibrate_cycles
+from .cycle import CYCLE_TABLES, calibrate_cycle, calibrate_cycles, with_unrated
 from .fairness import fairness_report
 from .outliers import rating_outliers
 from .report import calibration_report, calibration_variance, rating_inflation
@@ -33,4 +33,5 @@ __all__ = [
     "rating_inflation",
     "rating_outliers",
     "suggest_ratings",
+    "with_unrated",
 ]

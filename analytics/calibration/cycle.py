@@ -91,6 +91,17 @@ def calibrate_cycle(
     return tables
 
 
+def with_unrated(calibrated: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:
+    """The calibrated ratings plus a row for everyone of the cycle's population without a rating, with
+    the reason (``population``: cycle, employee_id, manager_id, department, level_group, unrated_reason
+    of fct_cycle_population, unrated rows only). Rated rows get an empty reason."""
+    rated = calibrated[["cycle", "employee_id"]].assign(_rated=True)
+    missing = population.merge(rated, on=["cycle", "employee_id"], how="left")
+    missing = missing[missing["_rated"].isna()].drop(columns="_rated")
+    rows = pd.concat([calibrated.assign(unrated_reason=None), missing], ignore_index=True)
+    return rows.sort_values(["cycle", "employee_id"], ignore_index=True)[[*calibrated.columns, "unrated_reason"]]
+
+
 def calibrate_cycles(
     ratings: pd.DataFrame,
     metric_scores: pd.DataFrame,

@@ -10,9 +10,10 @@ from ..resources import Warehouse
 from .analytics_tables import GROUP, TARGET_SQL, key, keys, parameters, results, specs
 
 TABLES = {
-    "calibrated_ratings": "Per review cycle and employee: the submitted rating and the rating the calibration "
-    "suggests: the target distribution within department and level group, by the rank of "
-    "the performance score blended with the manager's leniency-corrected rating.",
+    "calibrated_ratings": "Per review cycle and everyone employed at its end: the submitted rating and the rating "
+    "the calibration suggests (the target distribution within department and level group, by the rank of the "
+    "performance score blended with the manager's leniency-corrected rating), or for people not rated the reason "
+    "(unrated_reason).",
     "calibration_by_manager": "Per cycle and manager: inflation before and after, distribution against the target, "
     "chi-square p-value, rater leniency.",
     "calibration_by_group": "Per cycle and calibration group (department, level group): the same report.",
@@ -24,7 +25,10 @@ TABLES = {
     "rating_audit": "Append-only log of every proposed rating change: who or what proposed it, from, to, why, when.",
 }
 DEPS = [
-    *keys("marts", ["fct_manager_ratings", "dim_employees", "fct_metric_scores", "dim_review_cycles"]),
+    *keys(
+        "marts",
+        ["fct_manager_ratings", "dim_employees", "fct_metric_scores", "dim_review_cycles", "fct_cycle_population"],
+    ),
     *keys("framework", ["target_distribution", "rating_bands", "calibration_parameters"]),
 ]
 # A proposal already in the audit (same person, cycle, proposer, from and to) is not logged again.
@@ -46,6 +50,10 @@ def rating_calibration(context: dg.AssetExecutionContext, warehouse: Warehouse):
             select c.cycle, m.employee_id, m.metric_name, m.metric_score, m.metric_value, m.unit
             from marts.fct_metric_scores as m
             join marts.dim_review_cycles as c on m.period_type = 'quarter' and m.period_start = c.quarter_start""",
+            "unrated": """
+            select p.cycle, p.employee_id, p.manager_id, e.department, e.level_group, p.unrated_reason
+            from marts.fct_cycle_population as p join marts.dim_employees as e using (employee_id)
+            where not p.is_rated""",
         }
     )
     tables = calibration.calibrate_cycles(
@@ -56,6 +64,7 @@ def rating_calibration(context: dg.AssetExecutionContext, warehouse: Warehouse):
         datetime.now(UTC),
     )
     audit = tables.pop("rating_audit")
+    tables["calibrated_ratings"] = calibration.with_unrated(tables["calibrated_ratings"], inputs["unrated"])
     warehouse.replace_tables(GROUP, tables)
     added = warehouse.append_new(GROUP, "rating_audit", audit, same=AUDIT_IDENTITY)
     latest = tables["calibration_summary"].iloc[-1]

@@ -96,3 +96,23 @@ def test_metrics_whose_thresholds_clamp_the_company_are_scored_on_its_own_percen
         assert (scores["threshold_source"] == "derived").all() and scores["metric_score"].std() > 10
     else:
         assert not tickets["is_uninformative"] and tickets["scored_on"] == "configured"
+
+
+def test_everyone_employed_at_a_cycles_end_is_rated_or_says_why_not(profiled):
+    company, warehouse = profiled
+    rows = frame(warehouse, "select cycle, employee_id, submitted_rating, suggested_rating, unrated_reason "
+                            "from analytics.calibrated_ratings")  # fmt: skip
+    cycles = frame(warehouse, "select cycle, quarter_end from marts.dim_review_cycles")
+    people = company.people
+    for cycle, end in zip(cycles["cycle"], pd.to_datetime(cycles["quarter_end"])):
+        employed = people[(pd.to_datetime(people["hire_date"]) <= end)
+                          & (pd.to_datetime(people["termination_date"]).isna()
+                             | (pd.to_datetime(people["termination_date"]) > end))]  # fmt: skip
+        listed = rows[rows["cycle"] == cycle].set_index("employee_id")
+        assert set(employed["employee_id"]) <= set(listed.index), cycle
+        unrated = listed[listed["submitted_rating"].isna()]
+        assert unrated["unrated_reason"].notna().all() and unrated["suggested_rating"].isna().all()
+    reasons = rows["unrated_reason"].dropna()
+    assert reasons.str.startswith("joined after the cut-off").any()
+    if company.profile.ratings_wait_for_finished_reviews:
+        assert reasons.str.startswith("review outstanding with ").any()

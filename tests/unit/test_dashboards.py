@@ -314,6 +314,16 @@ def make_data(**overrides) -> SiteData:
             }
             for e in rated
         ]
+        + [  # the pipeline lists everyone employed at the cycle's end; the unrated with the reason
+            {
+                "cycle": CYCLE,
+                "employee_id": UNRATED,
+                "manager_id": "90002",
+                "department": "Engineering",
+                "level_group": "IC",
+                "unrated_reason": "review outstanding with 90002",
+            }
+        ]  # fmt: skip
     )
     by_manager = pd.DataFrame(
         [
@@ -983,6 +993,8 @@ def test_executive_and_hr_pages(site):
     unmatched = (root / "hr" / "unmatched-accounts.html").read_text(encoding="utf-8")
     assert "Mallory &lt;b&gt;" in unmatched and "no email in jira" in unmatched
     assert "Mallory &lt;b&gt; Jones (7), 0.93" in unmatched and "10%" in unmatched
+    calibration = (root / "hr" / "calibration.html").read_text(encoding="utf-8")
+    assert "Not rated this cycle" in calibration and "review outstanding with 90002" in calibration
     thresholds = (root / "hr" / "metric-thresholds.html").read_text(encoding="utf-8")
     assert "Tickets resolved" in thresholds and "derived thresholds" in thresholds and "100%" in thresholds
     promotion = (root / "hr" / "promotion.html").read_text(encoding="utf-8")
