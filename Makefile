@@ -19,7 +19,7 @@ export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
 .PHONY: help python setup run demo test test-fast lint format browser dev validate docs \
-	bench-ingest bench-dbt bench-analytics bench-dashboards clean
+	bench-ingest bench-dbt bench-analytics bench-dashboards bench-truth clean
 
 help:
 	@echo "make demo          set up, then run the whole pipeline on the built-in sandbox org (make run in sandbox mode)"
@@ -34,6 +34,7 @@ help:
 	@echo "make bench-dbt     dbt build on 50,000 employees (after make demo)"
 	@echo "make bench-analytics  the analytics layer on 100,000 employees (after make demo)"
 	@echo "make bench-dashboards the dashboards for 500 and 5,000 employees (after make demo)"
+	@echo "make bench-truth   per company profile, how well ratings and scores recover the latent truth"
 
 python:
 	@if [ "$(PYTHON_OK)" != 1 ]; then \
@@ -104,6 +105,9 @@ bench-analytics: setup
 
 bench-dashboards: setup
 	$(RUN) python -m benchmarks.dashboards --source $${WAREHOUSE_PATH:-data/warehouse.duckdb}
+
+bench-truth: setup
+	$(RUN) python -m benchmarks.truth
 
 clean:
 	rm -rf .venv .tools data dagster_home/storage dagster_home/history dagster_home/schedules dagster_home/logs

@@ -124,9 +124,9 @@ def hr_calibration(org: Org, links: Links) -> dict:
         )
 
     suggestions = Table(
-        ["Person", "Manager", "Group", "Score (0-100)", "Submitted", "Suggested"],
+        ["Person", "Manager", "Group", "Score (0-100)", "Evidence weight", "Submitted", "Suggested"],
         empty="No change suggested.",
-        numeric=(3,),
+        numeric=(3, 4),
     )
     changed = cycle_rows[cycle_rows["is_changed"].fillna(False).astype(bool)].sort_values(
         ["calibration_group", "performance_score"], ascending=[True, False]
@@ -138,10 +138,12 @@ def hr_calibration(org: Org, links: Links) -> dict:
                 org.name(row.manager_id),
                 text(row.calibration_group),
                 score(row.performance_score),
+                number(getattr(row, "evidence_weight", None)),
                 text(row.submitted_rating),
                 text(row.suggested_rating),
             ]
         )
+    thin = cycle_rows[cycle_rows["evidence_note"].notna()] if "evidence_note" in cycle_rows else cycle_rows[:0]
 
     outliers = Table(["Person", "Manager", "Group", "Submitted", "The data says", "Evidence"], empty="No outlier.")
     for row in org.outliers.sort_values("band_gap", key=lambda s: -s.abs()).itertuples():
@@ -193,6 +195,12 @@ def hr_calibration(org: Org, links: Links) -> dict:
             kpi("Rated", count(s["rated"], "person"), org.cycle or ""),
             kpi("Changes suggested", count(s["changes"], "rating")),
             kpi("Outliers to discuss", count(s["outliers"], "rating")),
+            kpi(
+                "Evidence too thin",
+                count(len(thin), "person"),
+                f"ranked by the manager's rating; scores agree {number(s.get('evidence_agreement'))} with ratings",
+                "watch" if len(thin) else "healthy",
+            ),
             kpi(
                 "Inflation",
                 f"{signed_pct(s['inflation_before'])} → {signed_pct(s['inflation_after'])}",

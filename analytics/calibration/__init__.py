@@ -17,7 +17,13 @@ from .cycle import CYCLE_TABLES, calibrate_cycle, calibrate_cycles, with_unrated
 from .fairness import fairness_report
 from .outliers import rating_outliers
 from .report import calibration_report, calibration_variance, rating_inflation
-from .suggestions import calibration_score, largest_remainder_counts, suggest_ratings
+from .suggestions import (
+    calibration_score,
+    evidence_agreement,
+    evidence_weight,
+    largest_remainder_counts,
+    suggest_ratings,
+)
 
 __all__ = [
     "CYCLE_TABLES",
@@ -28,6 +34,8 @@ __all__ = [
     "calibration_score",
     "calibration_variance",
     "default_target",
+    "evidence_agreement",
+    "evidence_weight",
     "fairness_report",
     "largest_remainder_counts",
     "rating_inflation",

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
+import numpy as np
 import pandas as pd
 
 from .audit import audit_rows
 from .fairness import fairness_report
 from .outliers import rating_outliers
 from .report import calibration_report, calibration_variance, rating_inflation
-from .suggestions import calibration_score, suggest_ratings
+from .suggestions import calibration_score, evidence_agreement, evidence_weight, suggest_ratings
 
 FAIRNESS_ATTRIBUTES = ("gender",)
 CALIBRATION_GROUP = ("department", "level_group")
@@ -36,11 +37,18 @@ def calibrate_cycle(
     """Every calibration output (``CYCLE_TABLES``) for one review cycle's ratings.
 
     ``params`` are the calibration_parameters seed: judgement_weight, leniency_shrinkage,
-    min_band_gap, evidence_metrics, top_rank, min_impact_ratio.
+    reference_agreement, min_evidence_weight, min_band_gap, evidence_metrics, top_rank, min_impact_ratio.
+    ``ratings`` may carry each person's ``coverage`` and ``credited_share`` (see ``evidence_weight``).
     """
     cycle = ratings["cycle"].iloc[0]
+    evidence = evidence_weight(ratings, target, params["reference_agreement"])
+    thin = evidence < params["min_evidence_weight"]
     ratings = ratings.assign(
-        calibration_score=calibration_score(ratings, target, params["judgement_weight"], params["leniency_shrinkage"])
+        calibration_score=calibration_score(
+            ratings, target, params["judgement_weight"], params["leniency_shrinkage"], params["reference_agreement"]
+        ),
+        evidence_weight=evidence.round(3),
+        evidence_note=np.where(thin, "evidence too thin to suggest a change: ranked by the manager's rating", None),
     )
     calibrated = suggest_ratings(ratings, target, group_by=CALIBRATION_GROUP, score_column="calibration_score")
     outliers = rating_outliers(
@@ -72,6 +80,8 @@ def calibrate_cycle(
                 "variance_after": calibration_variance(calibrated, "suggested_rank"),
                 "adverse_impact_before": int(fairness.query("ratings == 'submitted'")["adverse_impact"].sum()),
                 "adverse_impact_after": int(fairness.query("ratings == 'calibrated'")["adverse_impact"].sum()),
+                "evidence_agreement": evidence_agreement(ratings, target),
+                "thin_evidence": int((thin & ratings["submitted_rating"].notna()).sum()),
             }
         ]
     )

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from scipy.stats import spearmanr
 
 from analytics.validation import reject_rows, require_columns
 
@@ -80,20 +81,51 @@ def _null_safe_differs(left: pd.Series, right: pd.Series) -> pd.Series:
     return ((left_missing != right_missing) | (both & (left != right).fillna(False))).astype(bool)
 
 
+def evidence_agreement(ratings: pd.DataFrame, target: pd.DataFrame) -> float:
+    """How far the cycle's performance scores and submitted ratings agree: their rank correlation
+    (Spearman) over the people with both, 0 when they do not agree at all (or cannot be compared).
+    Two views of the same people that agree well are both telling something true; scores that do not
+    agree with the managers at all more likely measure the systems than the people."""
+    submitted = _to_ranks(ratings, "submitted_rating", _bands_best_first(target)).astype(float)
+    both = pd.concat([pd.to_numeric(ratings["performance_score"], errors="coerce"), submitted], axis=1).dropna()
+    if len(both) < 3 or both.iloc[:, 0].nunique() < 2 or both.iloc[:, 1].nunique() < 2:
+        return 0.0
+    return max(0.0, float(spearmanr(both.iloc[:, 0], both.iloc[:, 1]).statistic))
+
+
+def evidence_weight(ratings: pd.DataFrame, target: pd.DataFrame, reference_agreement: float = 0.6) -> pd.Series:
+    """How far each person's data-driven evidence can be trusted, 0-1: the cycle's evidence agreement
+    relative to ``reference_agreement`` (what good evidence reaches; capped at 1), times the person's
+    score coverage (``coverage``, the share of weight with data; 1 when absent), times the share of
+    their role's activity that could be credited to anyone (``credited_share``; 1 when absent)."""
+    if not reference_agreement > 0:
+        raise ValueError(f"reference_agreement {reference_agreement} must be positive")
+    trust = min(1.0, evidence_agreement(ratings, target) / reference_agreement)
+    person = pd.Series(1.0, index=ratings.index)
+    for column in ("coverage", "credited_share"):
+        if column in ratings:
+            person *= pd.to_numeric(ratings[column], errors="coerce").fillna(0).clip(0, 1)
+    return trust * person
+
+
 def calibration_score(
     ratings: pd.DataFrame,
     target: pd.DataFrame,
     judgement_weight: float = 0.4,
     leniency_shrinkage: float = 2.0,
+    reference_agreement: float = 0.6,
 ) -> pd.Series:
     """The evidence a calibration session ranks people by, 0-100 (NaN without a performance score).
 
     The performance score blended with the manager's rating corrected for that manager's leniency,
-    both standardised over the cycle and weighted `judgement_weight` for the manager. Leniency is the
-    manager's mean (submitted rank - data-driven rank), shrunk toward zero by `leniency_shrinkage`
-    pseudo-ratings so that one person's gap does not wholly cancel a small team's rating. Two noisy
-    views of the same performance rank people better than either alone; without a submitted
-    rating the performance score counts alone.
+    both standardised over the cycle: the manager's weighs `judgement_weight`, the data
+    `1 - judgement_weight` times the person's `evidence_weight`, so evidence that cannot be trusted
+    (thin coverage, uncredited activity, scores that do not agree with ratings across the cycle) does
+    not move anyone. Leniency is the manager's mean (submitted rank - data-driven rank), shrunk toward
+    zero by `leniency_shrinkage` pseudo-ratings so that one person's gap does not wholly cancel a small
+    team's rating, and trusted as far as the cycle's evidence is. Two noisy views of the same
+    performance rank people better than either alone; without a submitted rating the performance
+    score counts alone.
     """
     if not 0 <= judgement_weight <= 1:
         raise ValueError(f"judgement_weight {judgement_weight} is not within 0-1")
@@ -101,12 +133,17 @@ def calibration_score(
         raise ValueError(f"leniency_shrinkage {leniency_shrinkage} is negative")
     bands = _bands_best_first(target)
     score = _checked_ratings(ratings, (), "performance_score")
+    evidence = evidence_weight(ratings, target, reference_agreement)
+    trust = min(1.0, evidence_agreement(ratings, target) / reference_agreement)
     submitted = _to_ranks(ratings, "submitted_rating", bands).astype(float)
     gap = submitted - _to_ranks(ratings, "data_driven_band", bands).astype(float)
     per_manager = gap.groupby(ratings["manager_id"].fillna(MISSING_GROUP_LABEL))
     leniency = (per_manager.transform("sum") / (per_manager.transform("count") + leniency_shrinkage)).fillna(0)
-    data, judged = _standardised(score), _standardised(submitted - leniency)
-    blend = data.where(judged.isna(), (1 - judgement_weight) * data + judgement_weight * judged)
+    data, judged = _standardised(score), _standardised(submitted - trust * leniency)
+    data_weight = (1 - judgement_weight) * evidence
+    total = data_weight + judgement_weight
+    blended = (data_weight * data + judgement_weight * judged) / total.where(total > 0)
+    blend = data.where(judged.isna() | (total <= 0), blended)
     low, high = blend.min(), blend.max()
     if not high > low:
         return score.where(score.isna(), 50.0)

@@ -27,7 +27,14 @@ TABLES = {
 DEPS = [
     *keys(
         "marts",
-        ["fct_manager_ratings", "dim_employees", "fct_metric_scores", "dim_review_cycles", "fct_cycle_population"],
+        [
+            "fct_manager_ratings",
+            "dim_employees",
+            "fct_metric_scores",
+            "dim_review_cycles",
+            "fct_cycle_population",
+            "rpt_identity_coverage",
+        ],
     ),
     *keys("framework", ["target_distribution", "rating_bands", "calibration_parameters"]),
 ]
@@ -42,9 +49,17 @@ def rating_calibration(context: dg.AssetExecutionContext, warehouse: Warehouse):
         {
             "target": TARGET_SQL,
             "ratings": """
+            with credited as (  -- per role, the share of its sources' activity credited to anyone
+                select d.role, avg(1 - c.uncredited_share) as credited_share
+                from (select distinct role, source from framework.metric_definitions) as d
+                join marts.rpt_identity_coverage as c using (source)
+                group by 1
+            )
             select r.cycle, r.employee_id, r.manager_id, e.department, e.level_group, e.gender,
-                   r.submitted_rating, r.performance_score, r.data_driven_band
+                   r.submitted_rating, r.performance_score, r.data_driven_band, r.coverage,
+                   coalesce(c.credited_share, 1) as credited_share
             from marts.fct_manager_ratings as r join marts.dim_employees as e using (employee_id)
+            left join credited as c on c.role = e.role
             order by r.cycle, r.employee_id""",
             "metric_scores": """
             select c.cycle, m.employee_id, m.metric_name, m.metric_score, m.metric_value, m.unit
@@ -79,6 +94,8 @@ def rating_calibration(context: dg.AssetExecutionContext, warehouse: Warehouse):
         "calibration_variance_after_pct": float(latest["variance_after"]),
         "adverse_impact_groups_before": int(latest["adverse_impact_before"]),
         "adverse_impact_groups_after": int(latest["adverse_impact_after"]),
+        "evidence_agreement": float(latest["evidence_agreement"]),
+        "thin_evidence": int(latest["thin_evidence"]),
     }
     yield from results(tables, {"calibration_summary": figures})
     yield dg.MaterializeResult(asset_key=key(GROUP, "rating_audit"), metadata={"rows_added": added})

@@ -13,6 +13,8 @@ from analytics.calibration import (
     calibration_score,
     calibration_variance,
     default_target,
+    evidence_agreement,
+    evidence_weight,
     fairness_report,
     largest_remainder_counts,
     rating_inflation,
@@ -601,3 +603,44 @@ def test_suggestions_rank_by_the_chosen_score_column():
     assert suggested.loc[suggested["employee_id"] == "A0", "suggested_rating"].item() == "Exceptional"
     audit = audit_rows(suggested, "2026-Q3", PROPOSED_AT, score_column="evidence")
     assert audit["reason"].str.startswith("evidence ").all()
+
+
+def _team_of(n: int, agreement: str) -> pd.DataFrame:
+    """n people of one manager; their performance scores follow the submitted ratings ('agree') or
+    run against them ('against', evidence measuring the systems rather than the people)."""
+    bands = ["Improvement", "Meets", "Strong", "Exceptional"]
+    submitted = [bands[i * 4 // n] for i in range(n)]
+    scores = np.linspace(20, 90, n) if agreement == "agree" else np.linspace(90, 20, n)
+    return pd.DataFrame(
+        {
+            "employee_id": [f"e{i}" for i in range(n)],
+            "manager_id": "M",
+            "department": "D",
+            "level_group": "IC",
+            "performance_score": scores,
+            "submitted_rating": submitted,
+            "data_driven_band": [bands[min(3, int(s // 25))] for s in scores],
+        }
+    )
+
+
+def test_evidence_is_trusted_as_far_as_it_agrees_with_ratings_and_covers_the_person():
+    agree, against = _team_of(12, "agree"), _team_of(12, "against")
+    assert evidence_agreement(agree, default_target()) > 0.9 and evidence_agreement(against, default_target()) == 0
+    assert (evidence_weight(agree, default_target()) == 1).all()
+    assert (evidence_weight(against, default_target()) == 0).all()
+    thin = agree.assign(coverage=0.5, credited_share=[1.0] * 6 + [0.2] * 6)
+    assert evidence_weight(thin, default_target()).tolist() == [0.5] * 6 + [0.1] * 6
+
+
+def test_evidence_that_cannot_be_trusted_does_not_move_anyone():
+    against = _team_of(12, "against")
+    scores = calibration_score(against, default_target())
+    submitted = against["submitted_rating"].map({"Improvement": 1, "Meets": 2, "Strong": 3, "Exceptional": 4})
+    assert scores.rank().corr(submitted.rank(), method="spearman") > 0.95  # the managers' order, not the data's
+    # Trusted evidence moves a person the manager underrated; the same evidence without coverage does not.
+    underrated = _team_of(12, "agree")
+    underrated.loc[0, "performance_score"] = 95.0
+    assert calibration_score(underrated, default_target())[0] > calibration_score(underrated, default_target())[3]
+    uncovered = underrated.assign(coverage=[0.0] + [1.0] * 11)
+    assert calibration_score(uncovered, default_target())[0] < calibration_score(uncovered, default_target())[3]
