@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The default company names its custom fields as the pipeline expects them when nothing is configured.
+from sources.bamboohr import DEFAULT_CUSTOM_FIELDS
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -46,14 +49,6 @@ class Profile:
     def scale(self, activity: str) -> float:
         return self.activity_scale.get(activity, 1.0)
 
-
-DEFAULT_CUSTOM_FIELDS = {
-    "level": "customLevel",
-    "payRangeMin": "customPayRangeMin",
-    "payRangeMidpoint": "customPayRangeMidpoint",
-    "payRangeMax": "customPayRangeMax",
-    "regrettableTermination": "customRegrettableTermination",
-}
 
 PROFILES = {
     profile.name: profile

@@ -39,21 +39,23 @@ def company():
     return generate_company(seed=7, employees=80, as_of=AS_OF)
 
 
+def serving(company, folder: Path):
+    """A sandbox of ``company`` on a free port, with its review exports written to ``folder``."""
+    company.write_review_exports(folder / "reviews")
+    return SandboxServer(company, port=0, reviews_dir=folder / "reviews")
+
+
 @pytest.fixture
 def sandbox(company, tmp_path):
-    """A sandbox of the session's company, with its review exports written to a temp folder."""
-    reviews = tmp_path / "reviews"
-    company.write_review_exports(reviews)
-    with SandboxServer(company, port=0, reviews_dir=reviews) as server:
+    """A sandbox of the session's company."""
+    with serving(company, tmp_path) as server:
         yield server
 
 
 @pytest.fixture
 def contrast_sandbox(contrast_company, tmp_path):
-    """A sandbox of the contrast company (sandbox/profiles.py), with its review exports."""
-    reviews = tmp_path / "reviews"
-    contrast_company.write_review_exports(reviews)
-    with SandboxServer(contrast_company, port=0, reviews_dir=reviews) as server:
+    """A sandbox of the contrast company (sandbox/profiles.py)."""
+    with serving(contrast_company, tmp_path) as server:
         yield server
 
 
@@ -83,8 +85,7 @@ def pipeline(company, directory: Path):
     from orchestration.partitions import range_tags
     from orchestration.resources import Warehouse
 
-    company.write_review_exports(directory / "reviews")
-    with SandboxServer(company, port=0, reviews_dir=directory / "reviews") as server:
+    with serving(company, directory) as server:
         resources = {
             "dlt": DagsterDltResource(),
             "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT),
