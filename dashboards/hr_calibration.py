@@ -99,27 +99,29 @@ def hr_calibration(org: Org, links: Links) -> dict:
 
     groups = Table(
         [
-            "Department",
-            "Level group",
+            "Calibration group",
+            "People",
             "Rated",
             "Inflation before",
             "Inflation after",
             "Exceptional / Strong / Meets / Improvement submitted",
             "after calibration",
+            "Note",
         ],
-        numeric=(2, 3, 4),
+        numeric=(1, 2, 3, 4),
     )
     by_group = data.calibration_by_group
     for row in by_group[by_group["cycle"] == org.cycle].itertuples():
         groups.rows.append(
             [
-                text(row.department),
-                text(row.level_group),
+                text(row.calibration_group),
+                count(row.team_size),
                 count(row.rated_count),
                 signed_pct(row.inflation_before),
                 signed_pct(row.inflation_after),
                 _shares(row, "submitted"),
                 _shares(row, "suggested"),
+                text(_group_note(row)),
             ]
         )
 
@@ -236,6 +238,14 @@ def hr_calibration(org: Org, links: Links) -> dict:
         "fairness": fairness,
         "unrated": unrated,
     }
+
+
+def _group_note(row) -> str:
+    if not row.is_forced:
+        return "Too few people for the target to mean anything: not forced, submitted ratings kept."
+    if row.ties_off_target:
+        return f"{row.ties_off_target:.0f} people with equal evidence share a band, so counts differ from the target."
+    return ""
 
 
 def _shares(row, kind: str) -> str:

@@ -37,7 +37,7 @@ def calibrate_cycle(
     """Every calibration output (``CYCLE_TABLES``) for one review cycle's ratings.
 
     ``params`` are the calibration_parameters seed: judgement_weight, leniency_shrinkage,
-    reference_agreement, min_evidence_weight, min_band_gap, evidence_metrics, top_rank, min_impact_ratio.
+    reference_agreement, min_evidence_weight, min_group_size, min_band_gap, evidence_metrics, top_rank, min_impact_ratio.
     ``ratings`` may carry each person's ``coverage`` and ``credited_share`` (see ``evidence_weight``).
     """
     cycle = ratings["cycle"].iloc[0]
@@ -50,7 +50,13 @@ def calibrate_cycle(
         evidence_weight=evidence.round(3),
         evidence_note=np.where(thin, "evidence too thin to suggest a change: ranked by the manager's rating", None),
     )
-    calibrated = suggest_ratings(ratings, target, group_by=CALIBRATION_GROUP, score_column="calibration_score")
+    calibrated = suggest_ratings(
+        ratings,
+        target,
+        group_by=CALIBRATION_GROUP,
+        score_column="calibration_score",
+        min_group_size=int(params["min_group_size"]),
+    )
     outliers = rating_outliers(
         calibrated, metric_scores, min_band_gap=int(params["min_band_gap"]), max_metrics=int(params["evidence_metrics"])
     )
@@ -82,13 +88,16 @@ def calibrate_cycle(
                 "adverse_impact_after": int(fairness.query("ratings == 'calibrated'")["adverse_impact"].sum()),
                 "evidence_agreement": evidence_agreement(ratings, target),
                 "thin_evidence": int((thin & ratings["submitted_rating"].notna()).sum()),
+                "in_groups_too_small": int(calibrated["group_too_small"].sum()),
+                "forced_in_groups_too_small": int((calibrated["group_too_small"] & calibrated["is_changed"]).sum()),
+                "ties_off_target": int(calibrated["tied_across_bands"].sum()),
             }
         ]
     )
     tables = {
         "calibrated_ratings": calibrated,
         "calibration_by_manager": calibration_report(calibrated, target, by=["manager_id"]),
-        "calibration_by_group": calibration_report(calibrated, target, by=list(CALIBRATION_GROUP)),
+        "calibration_by_group": _group_report(calibrated, target),
         "calibration_outliers": outliers,
         "calibration_fairness": fairness,
         "calibration_summary": summary,
@@ -99,6 +108,17 @@ def calibrate_cycle(
     }
     tables["rating_audit"] = audit_rows(calibrated, cycle, proposed_at, score_column="calibration_score")
     return tables
+
+
+def _group_report(calibrated: pd.DataFrame, target: pd.DataFrame) -> pd.DataFrame:
+    """The report per calibration group, with whether the group was forced into the target and how
+    many of its people share a tie that made its counts differ from the target."""
+    flags = calibrated.groupby("calibration_group").agg(
+        is_forced=("group_too_small", lambda small: not small.any()), ties_off_target=("tied_across_bands", "sum")
+    )
+    return calibration_report(calibrated, target, by=["calibration_group"]).merge(
+        flags.reset_index(), on="calibration_group"
+    )
 
 
 def with_unrated(calibrated: pd.DataFrame, population: pd.DataFrame) -> pd.DataFrame:

@@ -17,6 +17,8 @@ _REMAINDER_DECIMALS = 9  # remainders equal to this precision count as ties, not
 RATING_COLUMNS = ("employee_id", "manager_id", "submitted_rating", "performance_score", "data_driven_band")
 SINGLE_GROUP_LABEL = "All employees"
 MISSING_GROUP_LABEL = "(none)"
+POOLED_SUFFIX = " (small groups pooled)"
+_SCORE_DECIMALS = 6  # scores equal to this precision are equal evidence
 
 
 # --- input validation -----------------------------------------------------------------------------
@@ -40,14 +42,15 @@ def _checked_ratings(ratings: pd.DataFrame, group_by: Sequence[str], score_colum
 
 
 def _largest_remainder(sizes: np.ndarray, shares: np.ndarray) -> np.ndarray:
-    """Hamilton allocation for several team sizes at once: one row of band counts per size."""
-    quotas = sizes[:, None] * shares[None, :]
+    """Hamilton allocation for several groups at once: one row of band counts per size. ``shares`` is
+    one row of shares for every group, or one row per group."""
+    quotas = sizes[:, None] * np.atleast_2d(shares)
     counts = np.floor(quotas).astype(np.int64)
     remainders = np.round(quotas - counts, _REMAINDER_DECIMALS)
     # Stable sort: equal remainders keep share order, so the earlier (better) band gets the seat.
     order = np.argsort(-remainders, axis=1, kind="stable")
     seat_rank = np.empty_like(order)
-    np.put_along_axis(seat_rank, order, np.arange(shares.size)[None, :], axis=1)
+    np.put_along_axis(seat_rank, order, np.arange(quotas.shape[1])[None, :], axis=1)
     missing = sizes - counts.sum(axis=1)
     return counts + (seat_rank < missing[:, None])
 
@@ -73,6 +76,26 @@ def _group_labels(ratings: pd.DataFrame, group_by: Sequence[str]) -> pd.Series:
         return pd.Series(SINGLE_GROUP_LABEL, index=ratings.index, dtype="str")
     parts = [ratings[c].astype("str").fillna(MISSING_GROUP_LABEL) for c in group_by]
     return parts[0].str.cat(parts[1:], sep=" / ") if len(parts) > 1 else parts[0]
+
+
+def calibration_groups(ratings: pd.DataFrame, group_by: Sequence[str], min_group_size: int) -> pd.Series:
+    """Each person's calibration group: the finest grouping of ``group_by`` (then its prefixes, down
+    to everyone) in which their group has at least ``min_group_size`` people. People of groups below
+    the size are pooled with the other small groups' people of the next coarser group; what is still
+    too small at the end keeps the coarsest label (the caller does not force it)."""
+    group_by = list(group_by)
+    labels = pd.Series(SINGLE_GROUP_LABEL, index=ratings.index, dtype="str")
+    left = pd.Series(True, index=ratings.index)
+    for depth in range(len(group_by), -1, -1):
+        keys = _group_labels(ratings[left], group_by[:depth])
+        placed = keys.map(keys.value_counts()) >= min_group_size
+        if depth == 0:
+            placed[:] = True
+        if depth < len(group_by):
+            keys = keys + POOLED_SUFFIX
+        labels[placed[placed].index] = keys[placed]
+        left[placed[placed].index] = False
+    return labels
 
 
 def _null_safe_differs(left: pd.Series, right: pd.Series) -> pd.Series:
@@ -160,66 +183,85 @@ def suggest_ratings(
     target: pd.DataFrame,
     group_by: Sequence[str] = ("department", "level_group"),
     score_column: str = "performance_score",
+    min_group_size: int = 10,
 ) -> pd.DataFrame:
     """Suggest ratings that follow the target distribution inside each calibration group.
 
-    Within a group (the combination of `group_by` columns; empty = the whole table) people with a
-    score (`score_column`, 0-100) are ranked by it descending, ties by employee_id ascending, and the best
-    bands are filled first with largest-remainder counts, so everyone ranked gets a rating at any team
-    size. People without a score are not ranked and keep their submitted rating (is_unranked).
+    Groups are the combinations of ``group_by`` (empty = the whole table), pooled into coarser ones below
+    ``min_group_size`` people (``calibration_groups``). A group still below it is not forced: its people
+    keep their submitted rating (group_too_small). Within a group, people with a score (``score_column``,
+    0-100) are ranked by it, and the best bands are filled first with largest-remainder counts of the
+    whole group, of which the people without a score take the seats of the ratings they keep
+    (is_unranked), so a missing score does not move anyone else. People with equal scores get the same
+    band (the one at the middle of their run of positions), so a group's counts may differ from the
+    target by the size of a tie (tied_across_bands).
 
-    Returns the input columns plus: calibration_group, submitted_rank, data_driven_rank, is_unranked,
-    score_position (1 = best in group), group_ranked_count, suggested_rating, suggested_rank,
-    is_changed, and tied_across_bands (equal scores that the employee_id tie-break split across bands).
+    Returns the input columns plus: calibration_group, group_size, group_too_small, submitted_rank,
+    data_driven_rank, is_unranked, score_position (1 = best in group), group_ranked_count,
+    suggested_rating, suggested_rank, is_changed and tied_across_bands.
     """
+    if isinstance(min_group_size, bool) or not isinstance(min_group_size, (int, np.integer)) or min_group_size < 1:
+        raise ValueError(f"min_group_size must be a positive integer, got {min_group_size!r}")
     group_by = list(group_by)
     bands = _bands_best_first(target)
     scores = _checked_ratings(ratings, group_by, score_column)
     submitted_rank = _to_ranks(ratings, "submitted_rating", bands)
     data_driven_rank = _to_ranks(ratings, "data_driven_band", bands)
+    n, n_bands = len(ratings), len(bands)
 
-    if group_by:
-        group_code = ratings.groupby(group_by, dropna=False, sort=True).ngroup().to_numpy()
-    else:
-        group_code = np.zeros(len(ratings), dtype=np.int64)
+    labels = calibration_groups(ratings, group_by, min_group_size)
+    group_code, group_names = pd.factorize(labels, sort=True)
+    score_values = scores.round(_SCORE_DECIMALS).to_numpy()
+    submitted_values = submitted_rank.to_numpy(dtype=float, na_value=np.nan)
+    scored, kept = ~np.isnan(score_values), np.isnan(score_values) & ~np.isnan(submitted_values)
+    members = np.bincount(group_code[scored | kept], minlength=len(group_names))
+    forced = members >= min_group_size
+    ranked = np.flatnonzero(scored & forced[group_code])
     id_code = pd.factorize(ratings["employee_id"], sort=True)[0]
-    score_values = scores.to_numpy()
-    ranked = np.flatnonzero(~np.isnan(score_values))
     ordered = ranked[np.lexsort((id_code[ranked], -score_values[ranked], group_code[ranked]))]
 
+    # Each group's seats: the target for all its members, less those the unscored keep.
+    band_of_rank = {rank: i for i, rank in enumerate(bands["band_rank"])}
+    kept_counts = np.zeros((len(group_names), n_bands))
+    kept_rows = np.flatnonzero(kept)
+    np.add.at(kept_counts, (group_code[kept_rows], [band_of_rank[int(r)] for r in submitted_values[kept_rows]]), 1)
+    open_seats = np.clip(members[:, None] * bands["share"].to_numpy()[None, :] - kept_counts, 0, None)
+    totals = open_seats.sum(axis=1, keepdims=True)
+    seat_shares = np.where(totals > 0, open_seats / np.where(totals > 0, totals, 1), bands["share"].to_numpy())
     ordered_group = group_code[ordered]
-    group_sizes = np.bincount(ordered_group, minlength=int(group_code.max(initial=-1)) + 1)
-    row_size = group_sizes[ordered_group]
-    position = np.arange(ordered.size) - (np.cumsum(group_sizes) - group_sizes)[ordered_group]
+    ranked_sizes = np.bincount(ordered_group, minlength=len(group_names))
+    band_bounds = _largest_remainder(ranked_sizes, seat_shares).cumsum(axis=1)
 
-    distinct_sizes = np.unique(row_size)
-    band_bounds = _largest_remainder(distinct_sizes, bands["share"].to_numpy()).cumsum(axis=1)
-    band_index = (position[:, None] >= band_bounds[np.searchsorted(distinct_sizes, row_size)]).sum(axis=1)
+    row_size = ranked_sizes[ordered_group]
+    position = np.arange(ordered.size) - (np.cumsum(ranked_sizes) - ranked_sizes)[ordered_group]
+    new_run = np.ones(ordered.size, dtype=bool)
+    new_run[1:] = (np.diff(ordered_group) != 0) | (np.diff(score_values[ordered]) != 0)
+    run = np.cumsum(new_run) - 1
+    run_first = np.flatnonzero(new_run)
+    run_last = np.append(run_first[1:], ordered.size)[: run_first.size] - 1
+    middle = (position[run_first] + position[run_last]) // 2
+    target_band = (position[:, None] >= band_bounds[ordered_group]).sum(axis=1)
+    band_index = (middle[run][:, None] >= band_bounds[ordered_group]).sum(axis=1)
+    split = np.zeros(n, dtype=bool)
+    spans = np.bincount(run, weights=target_band != band_index, minlength=run_first.size) > 0
+    split[ordered] = spans[run]
 
-    n = len(ratings)
     score_position = np.full(n, np.nan)
     score_position[ordered] = position + 1
     ranked_count = np.full(n, np.nan)
     ranked_count[ordered] = row_size
-    suggested = submitted_rank.to_numpy(dtype=float, na_value=np.nan)
+    suggested = submitted_values.copy()
     suggested[ordered] = bands["band_rank"].to_numpy()[band_index]
     suggested_rank = pd.Series(suggested, index=ratings.index).astype("Int64")
 
-    split = pd.Series(False, index=ratings.index)
-    if ordered.size:
-        bands_per_score = (
-            pd.DataFrame({"g": ordered_group, "s": score_values[ordered], "b": band_index})
-            .groupby(["g", "s"])["b"]
-            .transform("nunique")
-        )
-        split.iloc[ordered] = bands_per_score.to_numpy() > 1
-
     return ratings.assign(
         **{score_column: scores},
-        calibration_group=_group_labels(ratings, group_by),
+        calibration_group=labels,
+        group_size=members[group_code],
+        group_too_small=~forced[group_code],
         submitted_rank=submitted_rank,
         data_driven_rank=data_driven_rank,
-        is_unranked=np.isnan(score_values),
+        is_unranked=~scored,
         score_position=pd.Series(score_position, index=ratings.index).astype("Int64"),
         group_ranked_count=pd.Series(ranked_count, index=ratings.index).astype("Int64"),
         suggested_rating=suggested_rank.map(dict(zip(bands["band_rank"], bands["band"]))).astype("str"),

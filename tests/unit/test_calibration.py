@@ -51,6 +51,11 @@ def guide_team() -> pd.DataFrame:
     )
 
 
+def forced(ratings: pd.DataFrame, target: pd.DataFrame = TARGET, **options) -> pd.DataFrame:
+    """The guide's mechanics: every group forced into the target, whatever its size."""
+    return suggest_ratings(ratings, target, min_group_size=1, **options)
+
+
 def suggested(calibrated: pd.DataFrame) -> dict:
     return dict(zip(calibrated["employee_id"], calibrated["suggested_rating"]))
 
@@ -133,7 +138,7 @@ def test_largest_remainder_rejects_a_bad_n(n):
 
 
 def test_guide_example_gives_everyone_a_rating():
-    calibrated = suggest_ratings(guide_team(), TARGET)
+    calibrated = forced(guide_team())
     assert suggested(calibrated) == {
         "E2": "Exceptional",  # 95
         "E5": "Strong",  # 88
@@ -151,78 +156,125 @@ def test_guide_example_gives_everyone_a_rating():
 
 
 def test_keeps_input_columns_and_adds_ranks():
-    calibrated = suggest_ratings(guide_team().assign(gender="Female"), TARGET)
+    calibrated = forced(guide_team().assign(gender="Female"))
     assert {"gender", "department", "submitted_rating"} <= set(calibrated.columns)
     assert calibrated["submitted_rank"].tolist() == [3, 4, 3, 2, 3, 2]
     assert calibrated["calibration_group"].unique().tolist() == ["Engineering / IC"]
     assert not calibrated["is_unranked"].any()
 
 
-def test_one_person_gets_the_middle_band():
+def test_a_lone_person_keeps_their_rating_by_default():
     calibrated = suggest_ratings(ratings_frame(["Exceptional"], [99.0]), TARGET)
-    assert suggested(calibrated) == {"E1": "Meets"}
-    assert calibrated["is_changed"].tolist() == [True]
+    assert suggested(calibrated) == {"E1": "Exceptional"}
+    assert calibrated["group_too_small"].all() and not calibrated["is_changed"].any()
+
+
+def test_a_group_of_four_is_not_forced_and_anyone_can_stay_exceptional():
+    team = ratings_frame(["Exceptional", "Strong", "Meets", "Meets"], [90.0, 80.0, 70.0, 60.0])
+    calibrated = suggest_ratings(team, TARGET)
+    assert "Improvement" not in suggested(calibrated).values()
+    assert suggested(calibrated)["E1"] == "Exceptional"
+    assert calibrated["group_size"].tolist() == [4] * 4
+
+
+def test_small_groups_are_pooled_into_their_department_then_the_company():
+    def team(department, level_group, n, prefix):
+        scores = np.random.default_rng(len(prefix) + ord(prefix)).uniform(20, 90, n)
+        frame = ratings_frame(["Meets"] * n, list(scores), department=department)
+        return frame.assign(level_group=level_group, employee_id=[f"{prefix}{i}" for i in range(n)])
+
+    people = pd.concat(
+        [
+            team("Engineering", "IC", 12, "A"),
+            team("Engineering", "Manager", 4, "B"),
+            team("Engineering", "Executive", 3, "C"),
+            team("Sales", "IC", 2, "D"),
+            team("Support", "IC", 8, "E"),
+        ],
+        ignore_index=True,
+    )
+    calibrated = suggest_ratings(people, TARGET, min_group_size=10).set_index("employee_id")
+    assert calibrated.loc["A0", "calibration_group"] == "Engineering / IC"
+    # Managers and executives of Engineering: 7 together, still too few, so they join the company's rest.
+    pooled = calibrated.loc[["B0", "C0", "D0", "E0"], "calibration_group"]
+    assert pooled.unique().tolist() == ["All employees (small groups pooled)"]
+    assert calibrated.loc["B0", "group_size"] == 17
+    assert not calibrated["group_too_small"].any()
+    counts = calibrated.loc[calibrated["group_size"] == 17, "suggested_rank"].value_counts()
+    assert counts.reindex([4, 3, 2, 1]).tolist() == largest_remainder_counts(17, TARGET["share"]).tolist()
 
 
 def test_team_of_two_gets_strong_and_meets():
-    calibrated = suggest_ratings(ratings_frame(["Meets", "Meets"], [40.0, 90.0]), TARGET)
+    calibrated = forced(ratings_frame(["Meets", "Meets"], [40.0, 90.0]))
     assert suggested(calibrated) == {"E1": "Meets", "E2": "Strong"}
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 5, 6, 7, 11, 40])
 def test_every_ranked_person_is_rated_and_counts_follow_largest_remainder(n):
-    calibrated = suggest_ratings(ratings_frame(["Meets"] * n, list(np.linspace(10, 90, n))), TARGET)
+    calibrated = forced(ratings_frame(["Meets"] * n, list(np.linspace(10, 90, n))), TARGET)
     assert calibrated["suggested_rating"].notna().all()
     counts = calibrated["suggested_rank"].value_counts().reindex([4, 3, 2, 1], fill_value=0)
     assert counts.tolist() == largest_remainder_counts(n, TARGET["share"]).tolist()
 
 
-def test_all_same_score_breaks_ties_by_employee_id_and_flags_them():
+def test_equal_evidence_gets_the_same_suggestion_and_is_flagged():
+    # Six people with identical evidence were split Exceptional, Strong, 3 x Meets, Improvement by id.
     team = ratings_frame(["Meets"] * 6, [70.0] * 6).iloc[::-1]
-    calibrated = suggest_ratings(team, TARGET)
-    assert suggested(calibrated) == {
-        "E1": "Exceptional",
-        "E2": "Strong",
-        "E3": "Meets",
-        "E4": "Meets",
-        "E5": "Meets",
-        "E6": "Improvement",
-    }
+    calibrated = forced(team)
+    assert set(suggested(calibrated).values()) == {"Meets"}
     assert calibrated["tied_across_bands"].all()
 
 
+def test_a_tie_takes_the_band_of_the_middle_of_its_positions():
+    calibrated = forced(ratings_frame(["Meets"] * 10, [99, 90, 90, 90, 60, 50, 40, 30, 20, 10]))
+    # Target seats 1 / 3 (rounded) / 5 / 1: the tie at positions 2-4 sits in Strong.
+    assert list(suggested(calibrated).values())[:4] == ["Exceptional", "Strong", "Strong", "Strong"]
+    assert calibrated["tied_across_bands"].sum() == 0
+
+
 def test_ties_inside_one_band_are_not_flagged():
-    calibrated = suggest_ratings(ratings_frame(["Meets"] * 6, [95, 88, 80, 80, 80, 10]), TARGET)
+    calibrated = forced(ratings_frame(["Meets"] * 6, [95, 88, 80, 80, 80, 10]))
     assert not calibrated["tied_across_bands"].any()
 
 
 def test_all_same_rating_is_spread_over_the_target():
-    calibrated = suggest_ratings(ratings_frame(["Strong"] * 10, list(range(50, 60))), TARGET)
+    calibrated = forced(ratings_frame(["Strong"] * 10, list(range(50, 60))), TARGET)
     assert calibrated["suggested_rank"].value_counts().to_dict() == {4: 1, 3: 3, 2: 5, 1: 1}
     assert calibrated["is_changed"].sum() == 7
 
 
 def test_missing_scores_keep_the_submitted_rating_and_are_not_ranked():
     team = ratings_frame(["Exceptional", "Strong", None, "Meets"], [None, 80.0, None, 60.0])
-    calibrated = suggest_ratings(team, TARGET).set_index("employee_id")
+    calibrated = forced(team).set_index("employee_id")
     assert calibrated.loc["E1", "suggested_rating"] == "Exceptional"
     assert pd.isna(calibrated.loc["E3", "suggested_rating"])
     assert calibrated.loc[["E1", "E3"], "is_unranked"].all()
     assert not calibrated.loc[["E1", "E3"], "is_changed"].any()
     assert calibrated.loc[["E1", "E3"], "score_position"].isna().all()
-    # Only the two scored people share the distribution: a team of two.
+    # The kept Exceptional takes its seat of the three; the two scored people share the others.
     assert calibrated.loc[["E2", "E4"], "suggested_rating"].tolist() == ["Strong", "Meets"]
     assert calibrated.loc[["E2", "E4"], "group_ranked_count"].tolist() == [2, 2]
 
 
+def test_a_missing_score_does_not_move_anyone_else():
+    # Five people, one without a score who keeps Meets: the best (90) was demoted to Strong because the
+    # four scored people absorbed the whole distribution of a team of four.
+    scores = [90.0, 80.0, 70.0, 60.0]
+    team = ratings_frame(["Strong", "Strong", "Meets", "Meets", "Meets"], [*scores, None])
+    with_gap = suggested(forced(team))
+    everyone = suggested(forced(team.assign(performance_score=[*scores, 65.0])))
+    assert with_gap["E1"] == everyone["E1"] == "Exceptional"
+    assert with_gap["E5"] == "Meets"
+
+
 def test_unrated_person_with_a_score_gets_a_suggestion_and_counts_as_changed():
-    calibrated = suggest_ratings(ratings_frame([None], [50.0]), TARGET)
+    calibrated = forced(ratings_frame([None], [50.0]))
     assert calibrated["suggested_rating"].tolist() == ["Meets"]
     assert calibrated["is_changed"].tolist() == [True]
 
 
 def test_empty_frame_gives_an_empty_result_with_the_output_columns():
-    calibrated = suggest_ratings(guide_team().iloc[:0], TARGET)
+    calibrated = forced(guide_team().iloc[:0])
     assert calibrated.empty
     assert {"suggested_rating", "suggested_rank", "is_changed", "is_unranked"} <= set(calibrated.columns)
 
@@ -230,7 +282,7 @@ def test_empty_frame_gives_an_empty_result_with_the_output_columns():
 def test_groups_are_calibrated_separately():
     sales = ratings_frame(["Meets"] * 2, [10.0, 20.0], department="Sales")
     sales["employee_id"] = ["S1", "S2"]
-    calibrated = suggest_ratings(pd.concat([guide_team(), sales], ignore_index=True), TARGET)
+    calibrated = forced(pd.concat([guide_team(), sales], ignore_index=True), TARGET)
     assert suggested(calibrated)["S2"] == "Strong"  # best of Sales, though below everyone in Engineering
     assert calibrated.loc[calibrated["department"] == "Sales", "calibration_group"].iloc[0] == "Sales / IC"
     assert calibrated.loc[calibrated["department"] == "Sales", "group_ranked_count"].tolist() == [2, 2]
@@ -239,7 +291,7 @@ def test_groups_are_calibrated_separately():
 def test_one_group_for_the_whole_table():
     sales = ratings_frame(["Meets"] * 2, [10.0, 20.0], department="Sales")
     sales["employee_id"] = ["S1", "S2"]
-    calibrated = suggest_ratings(pd.concat([guide_team(), sales], ignore_index=True), TARGET, group_by=())
+    calibrated = forced(pd.concat([guide_team(), sales], ignore_index=True), TARGET, group_by=())
     assert calibrated["group_ranked_count"].unique().tolist() == [8]
     assert suggested(calibrated)["S1"] == "Improvement"
     assert calibrated["calibration_group"].unique().tolist() == ["All employees"]
@@ -247,15 +299,15 @@ def test_one_group_for_the_whole_table():
 
 def test_configurable_group_columns_and_missing_group_values():
     team = guide_team().assign(location=["Berlin", "Berlin", "Austin", "Austin", None, None])
-    calibrated = suggest_ratings(team, TARGET, group_by=["location"])
+    calibrated = forced(team, TARGET, group_by=["location"])
     assert set(calibrated["calibration_group"]) == {"Berlin", "Austin", "(none)"}
     assert calibrated["group_ranked_count"].tolist() == [2] * 6
 
 
 def test_result_does_not_depend_on_row_order_or_target_order():
     team = guide_team()
-    first = suggest_ratings(team, TARGET).set_index("employee_id")["suggested_rating"]
-    shuffled = suggest_ratings(team.sample(frac=1, random_state=4), TARGET.iloc[[2, 0, 3, 1]])
+    first = forced(team).set_index("employee_id")["suggested_rating"]
+    shuffled = forced(team.sample(frac=1, random_state=4), TARGET.iloc[[2, 0, 3, 1]])
     assert shuffled.set_index("employee_id")["suggested_rating"].sort_index().equals(first.sort_index())
 
 
@@ -263,11 +315,11 @@ def test_unknown_band_name_names_the_employee():
     team = guide_team()
     team.loc[3, "submitted_rating"] = "Outstanding"
     with pytest.raises(ValueError, match=r"unknown submitted_rating 'Outstanding'.*\(employee_id E4\)"):
-        suggest_ratings(team, TARGET)
+        forced(team)
     team = guide_team()
     team.loc[1, "data_driven_band"] = "strong"
     with pytest.raises(ValueError, match=r"unknown data_driven_band 'strong'.*\(employee_id E2\)"):
-        suggest_ratings(team, TARGET)
+        forced(team)
 
 
 @pytest.mark.parametrize("score", [-5.0, 100.5, np.inf])
@@ -275,45 +327,45 @@ def test_score_outside_0_100_names_the_employee(score):
     team = guide_team()
     team.loc[2, "performance_score"] = score
     with pytest.raises(ValueError, match=r"performance_score outside 0-100 \(employee_id E3\)"):
-        suggest_ratings(team, TARGET)
+        forced(team)
 
 
 def test_non_numeric_score_names_the_employee():
     team = guide_team().astype({"performance_score": object})
     team.loc[0, "performance_score"] = "high"
     with pytest.raises(ValueError, match=r"performance_score is not a number \(employee_id E1\)"):
-        suggest_ratings(team, TARGET)
+        forced(team)
 
 
 def test_duplicate_or_missing_employee_id_is_rejected():
     team = guide_team()
     team.loc[5, "employee_id"] = "E1"
     with pytest.raises(ValueError, match=r"appears more than once.*\(employee_id E1\)"):
-        suggest_ratings(team, TARGET)
+        forced(team)
     team.loc[5, "employee_id"] = None
     with pytest.raises(ValueError, match="no employee_id"):
-        suggest_ratings(team, TARGET)
+        forced(team)
 
 
 def test_missing_column_is_named():
     with pytest.raises(ValueError, match="missing required column.*level_group"):
-        suggest_ratings(guide_team().drop(columns="level_group"), TARGET)
+        forced(guide_team().drop(columns="level_group"))
 
 
 def test_target_must_sum_to_one_and_have_unique_bands():
     with pytest.raises(ValueError, match="sum to 1"):
-        suggest_ratings(guide_team(), TARGET.assign(share=[0.1, 0.25, 0.5, 0.25]))
+        forced(guide_team(), TARGET.assign(share=[0.1, 0.25, 0.5, 0.25]))
     with pytest.raises(ValueError, match="twice"):
-        suggest_ratings(guide_team(), TARGET.assign(band_rank=[4, 3, 3, 1]))
+        forced(guide_team(), TARGET.assign(band_rank=[4, 3, 3, 1]))
     with pytest.raises(ValueError, match="band_rank"):
-        suggest_ratings(guide_team(), TARGET.drop(columns="band_rank"))
+        forced(guide_team(), TARGET.drop(columns="band_rank"))
 
 
 # --- calibration_report ---------------------------------------------------------------------------
 
 
 def test_report_per_manager_on_the_guide_example():
-    report = calibration_report(suggest_ratings(guide_team(), TARGET), TARGET)
+    report = calibration_report(forced(guide_team()), TARGET)
     row = report.set_index("manager_id").loc["M1"]
     assert row["team_size"] == 6 and row["rated_count"] == 6
     assert row["inflation_before"] == pytest.approx(23.188, abs=1e-3)
@@ -331,7 +383,7 @@ def test_report_counts_unrated_people_and_gives_nan_without_ratings():
     team = guide_team()
     team["manager_id"] = ["M1", "M1", "M1", "M1", "M2", "M2"]
     team.loc[[4, 5], "submitted_rating"] = None
-    report = calibration_report(suggest_ratings(team, TARGET), TARGET).set_index("manager_id")
+    report = calibration_report(forced(team), TARGET).set_index("manager_id")
     assert report.loc["M2", "team_size"] == 2
     assert report.loc["M2", "rated_count"] == 0
     assert np.isnan(report.loc["M2", "chi2_pvalue"])
@@ -342,7 +394,7 @@ def test_report_counts_unrated_people_and_gives_nan_without_ratings():
 
 def test_report_leniency_is_positive_for_a_lenient_manager():
     team = guide_team().assign(data_driven_band=["Meets", "Strong", "Meets", "Meets", "Improvement", None])
-    report = calibration_report(suggest_ratings(team, TARGET), TARGET)
+    report = calibration_report(forced(team), TARGET)
     # Differences 1, 1, 1, 0, 2 over the five people with both ratings.
     assert report["leniency"].iloc[0] == pytest.approx(1.0)
 
@@ -350,7 +402,7 @@ def test_report_leniency_is_positive_for_a_lenient_manager():
 def test_report_per_calibration_group():
     sales = ratings_frame(["Exceptional"] * 2, [10.0, 20.0], department="Sales", manager_id="M9")
     sales["employee_id"] = ["S1", "S2"]
-    calibrated = suggest_ratings(pd.concat([guide_team(), sales], ignore_index=True), TARGET)
+    calibrated = forced(pd.concat([guide_team(), sales], ignore_index=True), TARGET)
     report = calibration_report(calibrated, TARGET, by=["department", "level_group"])
     assert report[["department", "level_group"]].values.tolist() == [["Engineering", "IC"], ["Sales", "IC"]]
     assert report["team_size"].tolist() == [6, 2]
@@ -358,7 +410,7 @@ def test_report_per_calibration_group():
 
 
 def test_report_of_an_empty_frame_is_empty():
-    report = calibration_report(suggest_ratings(guide_team().iloc[:0], TARGET), TARGET)
+    report = calibration_report(forced(guide_team().iloc[:0]), TARGET)
     assert report.empty and "chi2_pvalue" in report.columns
 
 
@@ -385,7 +437,7 @@ def test_variance_drops_after_rebalancing():
         ],
         ignore_index=True,
     ).assign(employee_id=[f"E{i}" for i in range(8)])
-    calibrated = suggest_ratings(team, TARGET)
+    calibrated = forced(team)
     before = calibration_variance(calibrated)
     after = calibration_variance(calibrated, rank_column="suggested_rank")
     assert before == pytest.approx(60.0)  # means 4 and 1
@@ -418,7 +470,7 @@ METRICS = pd.DataFrame(
 
 
 def test_outliers_are_two_or_more_bands_apart_with_readable_evidence():
-    outliers = rating_outliers(suggest_ratings(outlier_team(), TARGET), METRICS)
+    outliers = rating_outliers(forced(outlier_team()), METRICS)
     assert outliers["employee_id"].tolist() == ["E1", "E2", "E4"]  # E5 is one band off
     assert outliers["band_gap"].tolist() == [2, 2, -2]
     by_id = outliers.set_index("employee_id")["evidence"]
@@ -431,7 +483,7 @@ def test_outliers_are_two_or_more_bands_apart_with_readable_evidence():
 
 
 def test_outlier_threshold_is_configurable_and_evidence_can_list_every_metric():
-    outliers = rating_outliers(suggest_ratings(outlier_team(), TARGET), METRICS, min_band_gap=1, max_metrics=None)
+    outliers = rating_outliers(forced(outlier_team()), METRICS, min_band_gap=1, max_metrics=None)
     gaps = outliers.set_index("employee_id")["band_gap"]
     assert gaps.to_dict() == {"E1": 2, "E2": 2, "E4": -2, "E5": 1}
     assert outliers["employee_id"].tolist() == ["E1", "E2", "E4", "E5"]
@@ -441,17 +493,17 @@ def test_outlier_threshold_is_configurable_and_evidence_can_list_every_metric():
 
 def test_outlier_evidence_without_a_metric_value():
     metrics = METRICS.assign(metric_value=np.nan, unit=None)
-    outliers = rating_outliers(suggest_ratings(outlier_team(), TARGET), metrics, max_metrics=1)
+    outliers = rating_outliers(forced(outlier_team()), metrics, max_metrics=1)
     assert outliers.set_index("employee_id").loc["E1", "evidence"] == "Win rate 35/100"
 
 
 def test_no_outliers_when_ratings_match_the_data():
-    outliers = rating_outliers(suggest_ratings(guide_team(), TARGET), METRICS)
+    outliers = rating_outliers(forced(guide_team()), METRICS)
     assert outliers.empty and "evidence" in outliers.columns
 
 
 def test_outliers_reject_a_bad_threshold_or_metric_frame():
-    calibrated = suggest_ratings(outlier_team(), TARGET)
+    calibrated = forced(outlier_team())
     with pytest.raises(ValueError, match="min_band_gap"):
         rating_outliers(calibrated, METRICS, min_band_gap=0)
     with pytest.raises(ValueError, match="metric_scores is missing required column.*unit"):
@@ -515,7 +567,7 @@ def test_fairness_of_an_empty_frame():
 
 
 def test_audit_rows_for_the_guide_example():
-    rows = audit_rows(suggest_ratings(guide_team(), TARGET), "2026-Q3", PROPOSED_AT)
+    rows = audit_rows(forced(guide_team()), "2026-Q3", PROPOSED_AT)
     assert list(rows.columns) == [
         "employee_id",
         "cycle",
@@ -540,13 +592,13 @@ def test_audit_rows_for_the_guide_example():
 
 def test_audit_reason_rounds_the_score_and_names_an_unrated_start():
     team = ratings_frame([None, "Meets"], [71.24, 30.0])
-    rows = audit_rows(suggest_ratings(team, TARGET), "2026-Q3", PROPOSED_AT, proposed_by="calibration:manual")
+    rows = audit_rows(forced(team), "2026-Q3", PROPOSED_AT, proposed_by="calibration:manual")
     assert rows["reason"].tolist() == ["performance score 71.2 ranks 1 of 2 in Engineering / IC"]
     assert rows["from_rating"].isna().all() and rows["proposed_by"].tolist() == ["calibration:manual"]
 
 
 def test_no_audit_rows_without_changes():
-    calibrated = suggest_ratings(ratings_frame(["Strong", "Meets"], [80.0, 50.0]), TARGET)
+    calibrated = forced(ratings_frame(["Strong", "Meets"], [80.0, 50.0]))
     rows = audit_rows(calibrated, "2026-Q3", PROPOSED_AT)
     assert rows.empty and len(rows.columns) == 7
 
@@ -599,7 +651,7 @@ def test_calibration_score_needs_a_performance_score_but_not_a_submitted_rating(
 
 def test_suggestions_rank_by_the_chosen_score_column():
     ratings = _two_teams(lenient_shift=0).assign(evidence=[90.0, 10, 20, 30, 40, 50])
-    suggested = suggest_ratings(ratings, default_target(), group_by=(), score_column="evidence")
+    suggested = forced(ratings, default_target(), group_by=(), score_column="evidence")
     assert suggested.loc[suggested["employee_id"] == "A0", "suggested_rating"].item() == "Exceptional"
     audit = audit_rows(suggested, "2026-Q3", PROPOSED_AT, score_column="evidence")
     assert audit["reason"].str.startswith("evidence ").all()

@@ -349,9 +349,10 @@ def make_data(**overrides) -> SiteData:
         [
             {
                 "cycle": CYCLE,
-                "department": "Sales",
-                "level_group": "IC",
+                "calibration_group": "All employees (small groups pooled)",
                 "team_size": 3,
+                "is_forced": False,
+                "ties_off_target": 0,
                 "rated_count": 3,
                 "inflation_before": 52.0,
                 "inflation_after": 0.0,
@@ -995,6 +996,7 @@ def test_executive_and_hr_pages(site):
     assert "Mallory &lt;b&gt; Jones (7), 0.93" in unmatched and "10%" in unmatched
     calibration = (root / "hr" / "calibration.html").read_text(encoding="utf-8")
     assert "Not rated this cycle" in calibration and "review outstanding with 90002" in calibration
+    assert "All employees (small groups pooled)" in calibration and "not forced" in calibration
     thresholds = (root / "hr" / "metric-thresholds.html").read_text(encoding="utf-8")
     assert "Tickets resolved" in thresholds and "derived thresholds" in thresholds and "100%" in thresholds
     promotion = (root / "hr" / "promotion.html").read_text(encoding="utf-8")
