@@ -158,6 +158,12 @@ PEERS_PER_REVIEW = 2
 APPEAL_RATE = {"Exceptional": 0.0, "Strong": 0.01, "Meets": 0.03, "Improvement": 0.15}
 SURVEY_RESPONSE_RATE = 0.6
 UNFINISHED_REVIEW_SHARE = 0.04
+# The calibration meeting: days after the quarter's end it decides, and when HR closes the cycle;
+# how much of a manager's leniency the committee sees through, and the noise of its own judgement.
+DECISION_DAYS = (26, 31)
+CLOSE_DAYS = 75
+COMMITTEE_SEES_LENIENCY = 0.6
+COMMITTEE_NOISE = 0.3
 REVIEW_MINUTES_MEDIAN = 70  # active time a manager spends writing one review (log-normal)
 REVIEW_MINUTES_SPREAD = 0.5
 

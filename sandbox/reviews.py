@@ -16,6 +16,19 @@ COMMENTS = (
     'Clear communicator, "no surprises".',
     "Raises the bar, e.g. reviews, docs, and mentoring.",
 )
+DECISION_REASONS = {
+    "kept": ("", "Rating confirmed by the committee.", "Consistent with peers at this level."),
+    "up": (
+        "Impact beyond the team not reflected in the rating.",
+        "Committee: delivery evidence supports a higher rating.",
+        "Manager's rating harsher than peers' for similar results.",
+    ),
+    "down": (
+        "Committee: results below what the rating implies for this level.",
+        "Rating lenient against peers with similar outcomes.",
+        "Evidence of impact too thin for this rating.",
+    ),
+}
 APPEAL_REASONS = (
     "Rating does not reflect the projects delivered.",
     "Missing context on a team change.",
@@ -67,6 +80,34 @@ def _peers(rng, manager: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return peer1[back], peer2[back]
 
 
+def _decisions(cycle, q_end, end, ratings, score, leniency, department) -> pd.DataFrame:
+    """The calibration meeting's decisions on the cycle's submitted ratings, once it has met: the
+    committee sees through part of each manager's leniency, with noise of its own, so most ratings are
+    kept and some move (with a reason). HR closes the cycle ``CLOSE_DAYS`` after the quarter."""
+    rng = np.random.default_rng([q_end, len(ratings), 11])  # its own: every other export stays as it was
+    decided = q_end + rng.integers(C.DECISION_DAYS[0] * DAY, C.DECISION_DAYS[1] * DAY, len(ratings))
+    committee = score - C.COMMITTEE_SEES_LENIENCY * leniency + C.COMMITTEE_NOISE * rng.standard_normal(len(ratings))
+    final = _band(committee)
+    rank = {band: i for i, band in enumerate(C.BANDS)}  # best first
+    move = np.sign(ratings["rating"].map(rank).to_numpy() - pd.Series(final).map(rank).to_numpy())
+    kind = np.select([move > 0, move < 0], ["up", "down"], "kept")
+    reasons = np.array([rng.choice(DECISION_REASONS[k]) for k in kind], dtype=object)
+    closed = q_end + C.CLOSE_DAYS * DAY
+    frame = pd.DataFrame(
+        {
+            "cycle": cycle,
+            "employee_id": ratings["employee_id"].to_numpy(),
+            "final_rating": final,
+            "reason": reasons,
+            "decided_by": [f"committee:{d}" for d in department],
+            "decided_at": _iso(decided),
+            "closed_at": _iso(np.full(len(ratings), closed)) if closed <= end else "",
+        }
+    )
+    met = (decided <= end).all()  # the export holds a meeting's decisions once the meeting is over
+    return frame if met else frame.iloc[:0]
+
+
 def review_exports(
     rng,
     people: pd.DataFrame,
@@ -90,6 +131,7 @@ def review_exports(
             "review_completions.csv",
             "appeals.csv",
             "process_survey.csv",
+            "calibration_decisions.csv",
         )
     }
     end = window.end_s
@@ -170,6 +212,18 @@ def review_exports(
                     "active_minutes": np.where(done, minutes.astype(int).astype(str), ""),
                 }
             )[ok]
+        )
+
+        out["calibration_decisions.csv"].append(
+            _decisions(
+                cycle,
+                q_end,
+                end,
+                ratings,
+                score[kept],
+                leniency[boss][kept],
+                people["department"].to_numpy()[rated][kept],
+            )
         )
 
         appeal_p = ratings["rating"].map(C.APPEAL_RATE).to_numpy()

@@ -41,6 +41,7 @@ class Row(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True, frozen=True)
     FILE: ClassVar[str]
     KEY: ClassVar[tuple[str, ...]]
+    OPTIONAL: ClassVar[bool] = False  # a company may not have this file: missing loads an empty table
 
 
 class ManagerRating(Row):
@@ -113,12 +114,29 @@ class SurveyResponse(Row):
     submitted_at: AwareDatetime
 
 
+class CalibrationDecision(Row):
+    """The calibration meeting's decisions: the final rating per cycle and employee, with who decided,
+    when and why; ``closed_at`` is set once HR has closed the cycle (every row of a cycle the same)."""
+
+    FILE: ClassVar[str] = "calibration_decisions.csv"
+    KEY: ClassVar[tuple[str, ...]] = ("cycle", "employee_id")
+    OPTIONAL: ClassVar[bool] = True
+    cycle: Cycle
+    employee_id: Id
+    final_rating: Literal["Exceptional", "Strong", "Meets", "Improvement"]
+    reason: str | None = None
+    decided_by: Id
+    decided_at: AwareDatetime
+    closed_at: AwareDatetime | None = None
+
+
 EXPORTS: dict[str, type[Row]] = {
     "review_manager_ratings": ManagerRating,
     "review_competency_ratings": CompetencyRating,
     "review_completions": ReviewCompletion,
     "review_appeals": Appeal,
     "review_survey_responses": SurveyResponse,
+    "review_calibration_decisions": CalibrationDecision,
 }
 
 
@@ -166,6 +184,18 @@ def read_export(path: Path, model: type[Row]) -> list[Row]:
     return rows
 
 
+def check_cycle_closures(path: Path, rows: list[Row]) -> None:
+    """A cycle is closed once, on one date: rows of one cycle that disagree are rejected."""
+    closed: dict[str, tuple[int, Any]] = {}
+    for number, row in enumerate(rows, start=1):
+        first = closed.setdefault(row.cycle, (number, row.closed_at))
+        if first[1] != row.closed_at:
+            raise ReviewExportError(
+                f"{path.name}: row {number}, column closed_at: {row.closed_at} differs from row {first[0]}'s "
+                f"{first[1]} for cycle {row.cycle}; a cycle is closed on one date"
+            )
+
+
 def check_competencies(path: Path, rows: list[Row], accepted: frozenset[str]) -> None:
     """A 360 rating of a competency the framework neither defines nor aliases would be dropped from
     every score without a word: reject the file, naming the row and the value."""
@@ -201,9 +231,11 @@ def _table(model: type[Row], rows: list[Row], source_file: str) -> pa.Table:
 def _exporter(model: type[Row]):
     def export(directory: Path, competencies: frozenset[str] | None) -> Iterator[pa.Table]:
         path = directory / model.FILE
-        rows = read_export(path, model)
+        rows = [] if model.OPTIONAL and not path.exists() else read_export(path, model)
         if model is CompetencyRating and competencies is not None:
             check_competencies(path, rows, competencies)
+        if model is CalibrationDecision:
+            check_cycle_closures(path, rows)
         yield _table(model, rows, str(path))
 
     export.__doc__ = f"{model.__doc__} Loaded from {model.FILE}."

@@ -8,13 +8,15 @@ calibrated frame; the report, variance, outlier, fairness and audit functions al
 
 Modules: `bands` (target validation, band names to ranks), `suggestions` (largest-remainder allocation,
 calibration score, suggested ratings), `report` (inflation, distribution vs target, variance), `outliers`,
-`fairness`, `audit`, and `cycle`, which runs them all for each review cycle.
+`fairness`, `audit`, `cycle`, which runs them all for each review cycle, `final` (the meeting's decisions
+over the suggestions) and `workflow`, which runs the cycles not yet closed and stored.
 """
 
-from .audit import audit_rows
+from .audit import AUDIT_IDENTITY, audit_rows, workflow_audit_rows
 from .bands import default_target
 from .cycle import CYCLE_TABLES, calibrate_cycle, calibrate_cycles, with_unrated
 from .fairness import fairness_report
+from .final import final_ratings
 from .outliers import rating_outliers
 from .report import calibration_report, calibration_variance, rating_inflation
 from .suggestions import (
@@ -24,9 +26,12 @@ from .suggestions import (
     largest_remainder_counts,
     suggest_ratings,
 )
+from .workflow import WORKFLOW_TABLES, run_workflow
 
 __all__ = [
+    "AUDIT_IDENTITY",
     "CYCLE_TABLES",
+    "WORKFLOW_TABLES",
     "audit_rows",
     "calibrate_cycle",
     "calibrate_cycles",
@@ -37,9 +42,12 @@ __all__ = [
     "evidence_agreement",
     "evidence_weight",
     "fairness_report",
+    "final_ratings",
     "largest_remainder_counts",
     "rating_inflation",
     "rating_outliers",
+    "run_workflow",
     "suggest_ratings",
     "with_unrated",
+    "workflow_audit_rows",
 ]

@@ -1,4 +1,5 @@
-"""Rating calibration of every review cycle: suggestions, reports and the append-only audit."""
+"""Rating calibration of every review cycle: suggestions, reports, the meeting's decisions, final
+ratings and the append-only audit. A closed cycle's tables are stored once, never recomputed."""
 
 from datetime import UTC, datetime
 
@@ -21,8 +22,13 @@ TABLES = {
     "their weakest metric scores as evidence.",
     "calibration_fairness": "Per cycle, group attribute and value: top-rating rate, four-fifths impact ratio and "
     "Fisher exact p-value, before (submitted) and after (calibrated).",
-    "calibration_summary": "Per cycle: inflation, calibration variance and adverse-impact flags before and after.",
-    "rating_audit": "Append-only log of every proposed rating change: who or what proposed it, from, to, why, when.",
+    "calibration_summary": "Per cycle: inflation, calibration variance and adverse-impact flags before and after, "
+    "and how many people were in groups too small to force.",
+    "final_ratings": "Per review cycle and everyone employed at its end: the final rating (the calibration "
+    "meeting's decision, else the submitted rating, else none), rating_source (decision / submitted / none) and "
+    "the reason. Merit and promotion read these, never the suggestions.",
+    "rating_audit": "Append-only log of every change of a rating: submitted (by the manager), suggested (by the "
+    "calibration), decided (by the meeting: who, when, why) and final (when the cycle closed).",
 }
 DEPS = [
     *keys(
@@ -33,13 +39,12 @@ DEPS = [
             "fct_metric_scores",
             "dim_review_cycles",
             "fct_cycle_population",
+            "fct_calibration_decisions",
             "rpt_identity_coverage",
         ],
     ),
     *keys("framework", ["target_distribution", "rating_bands", "calibration_parameters"]),
 ]
-# A proposal already in the audit (same person, cycle, proposer, from and to) is not logged again.
-AUDIT_IDENTITY = ["employee_id", "cycle", "proposed_by", "from_rating", "to_rating"]
 
 
 @dg.multi_asset(specs=specs(TABLES, DEPS), pool="warehouse")
@@ -55,10 +60,14 @@ def rating_calibration(context: dg.AssetExecutionContext, warehouse: Warehouse):
                 join marts.rpt_identity_coverage as c using (source)
                 group by 1
             )
-            select r.cycle, r.employee_id, r.manager_id, e.department, e.level_group, e.gender,
-                   r.submitted_rating, r.performance_score, r.data_driven_band, r.coverage,
+            -- the org of the cycle's end (HRIS history), not today's
+            select r.cycle, r.employee_id, r.manager_id,
+                   coalesce(p.department, e.department) as department,
+                   coalesce(p.level_group, e.level_group) as level_group, e.gender,
+                   r.submitted_rating, r.submitted_at, r.performance_score, r.data_driven_band, r.coverage,
                    coalesce(c.credited_share, 1) as credited_share
             from marts.fct_manager_ratings as r join marts.dim_employees as e using (employee_id)
+            left join marts.fct_cycle_population as p using (cycle, employee_id)
             left join credited as c on c.role = e.role
             order by r.cycle, r.employee_id""",
             "metric_scores": """
@@ -66,22 +75,32 @@ def rating_calibration(context: dg.AssetExecutionContext, warehouse: Warehouse):
             from marts.fct_metric_scores as m
             join marts.dim_review_cycles as c on m.period_type = 'quarter' and m.period_start = c.quarter_start""",
             "unrated": """
-            select p.cycle, p.employee_id, p.manager_id, e.department, e.level_group, p.unrated_reason
-            from marts.fct_cycle_population as p join marts.dim_employees as e using (employee_id)
-            where not p.is_rated""",
+            select cycle, employee_id, manager_id, department, level_group, unrated_reason
+            from marts.fct_cycle_population
+            where not is_rated""",
+            "decisions": "select * from marts.fct_calibration_decisions",
+            "cycles": "select cycle, cycle_state, closed_at from marts.dim_review_cycles order by quarter_start",
         }
     )
-    tables = calibration.calibrate_cycles(
+    frozen = warehouse.frozen_cycles(GROUP, "final_ratings")
+    tables = calibration.run_workflow(
         inputs["ratings"],
         inputs["metric_scores"],
+        inputs["unrated"],
+        inputs["decisions"],
+        inputs["cycles"],
         inputs["target"],
         parameters(warehouse, "calibration_parameters"),
         datetime.now(UTC),
+        frozen,
     )
+    if not tables:
+        raise dg.Failure(f"no review cycle to calibrate: none rated, or all closed and stored ({sorted(frozen)})")
     audit = tables.pop("rating_audit")
-    tables["calibrated_ratings"] = calibration.with_unrated(tables["calibrated_ratings"], inputs["unrated"])
-    warehouse.replace_tables(GROUP, tables)
-    added = warehouse.append_new(GROUP, "rating_audit", audit, same=AUDIT_IDENTITY)
+    warehouse.replace_cycles(GROUP, tables, frozen)
+    added = warehouse.append_new(GROUP, "rating_audit", audit, same=calibration.AUDIT_IDENTITY)
+    if frozen:
+        context.log.info(f"closed cycles kept as stored: {', '.join(sorted(frozen))}")
     latest = tables["calibration_summary"].iloc[-1]
     context.log.info(f"cycle {latest['cycle']}: {latest['changes']} suggested changes, {latest['outliers']} outliers")
     figures = {
@@ -96,6 +115,9 @@ def rating_calibration(context: dg.AssetExecutionContext, warehouse: Warehouse):
         "adverse_impact_groups_after": int(latest["adverse_impact_after"]),
         "evidence_agreement": float(latest["evidence_agreement"]),
         "thin_evidence": int(latest["thin_evidence"]),
+        "forced_in_groups_too_small": int(latest["forced_in_groups_too_small"]),
+        "frozen_cycles": ", ".join(sorted(frozen)) or "none",
+        "final_from_decisions": int((tables["final_ratings"]["rating_source"] == "decision").sum()),
     }
     yield from results(tables, {"calibration_summary": figures})
     yield dg.MaterializeResult(asset_key=key(GROUP, "rating_audit"), metadata={"rows_added": added})

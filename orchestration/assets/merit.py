@@ -1,4 +1,5 @@
-"""The merit plan of the latest review cycle, each department pool spent to the cent."""
+"""The merit plan of the latest review cycle from its final ratings, each department pool spent to
+the cent; once the cycle is closed its stored plan is kept as it is."""
 
 import dagster as dg
 
@@ -8,14 +9,14 @@ from ..resources import Warehouse
 from .analytics_tables import GROUP, key, keys, results, seeds, specs
 
 TABLES = {
-    "merit_plan": "Per employee: the merit increase of the latest cycle's calibrated rating and compa-ratio band, "
+    "merit_plan": "Per employee: the merit increase of the latest cycle's final rating and compa-ratio band, "
     "scaled so each department pool is spent as fully as the caps allow, with lump sums above "
     "the range maximum.",
     "merit_pools": "Per department pool: payroll, budget, spent and share of the budget used.",
 }
 SEEDS = ("merit_matrix", "compa_ratio_bands", "merit_budgets", "merit_parameters")
 DEPS = [
-    key(GROUP, "calibrated_ratings"),
+    key(GROUP, "final_ratings"),
     *keys("marts", ["dim_employees", "fct_manager_ratings", "dim_review_cycles"]),
     *keys("framework", SEEDS),
 ]
@@ -23,25 +24,34 @@ DEPS = [
 
 @dg.multi_asset(specs=specs(TABLES, DEPS), pool="warehouse")
 def merit_budget(context: dg.AssetExecutionContext, warehouse: Warehouse):
-    """Plan merit increases for the active employees rated in the latest review cycle."""
+    """Plan merit increases for the active employees with a final rating in the latest review cycle."""
     (cycle,) = warehouse.read("""
         select c.* from marts.dim_review_cycles as c
         where c.cycle = (select cycle from marts.fct_manager_ratings order by quarter_start desc limit 1)
     """).itertuples(index=False)
+    frozen = warehouse.frozen_cycles(GROUP, "merit_plan")
+    if cycle.cycle in frozen:
+        context.log.info(f"cycle {cycle.cycle} is closed: its stored merit plan is kept")
+        for table in TABLES:
+            yield dg.MaterializeResult(asset_key=key(GROUP, table), metadata={"cycle": cycle.cycle, "frozen": True})
+        return
     employees = warehouse.read(
         f"""
-        select e.employee_id, e.department, e.salary, c.suggested_rating as rating, e.compa_ratio,
+        select e.employee_id, e.department, e.salary, f.final_rating as rating, e.compa_ratio,
                e.pay_range_max, e.hire_date
         from marts.dim_employees as e
-        join {GROUP}.calibrated_ratings as c on c.employee_id = e.employee_id and c.cycle = ?
-        where e.is_active and c.suggested_rating is not null""",
+        join {GROUP}.final_ratings as f on f.employee_id = e.employee_id and f.cycle = ?
+        where e.is_active and f.final_rating is not null""",
         [cycle.cycle],
     )
     plan, pools = compensation.plan_merit(
         employees, *seeds(warehouse, *SEEDS), cycle_start=cycle.merit_window_start, cycle_end=cycle.merit_window_end
     )
-    tables = {"merit_plan": plan.assign(cycle=cycle.cycle), "merit_pools": pools.assign(cycle=cycle.cycle)}
-    warehouse.replace_tables(GROUP, tables)
+    tables = {
+        name: frame.assign(cycle=cycle.cycle, cycle_state=cycle.cycle_state)
+        for name, frame in (("merit_plan", plan), ("merit_pools", pools))
+    }
+    warehouse.replace_cycles(GROUP, tables, frozen)
     used = {row.department: round(float(row.used_pct), 4) for row in pools.itertuples()}
     context.log.info(f"cycle {cycle.cycle}: budget used per pool (%): {used}")
     yield from results(

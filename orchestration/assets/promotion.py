@@ -14,7 +14,7 @@ TABLES = {
 }
 SEEDS = ("promotion_factors", "readiness_levels", "promotion_parameters", "promotion_band_points")
 DEPS = [
-    key(GROUP, "calibrated_ratings"),
+    key(GROUP, "final_ratings"),
     *keys("marts", ["dim_employees", "fct_competency_ratings", "fct_promotion_evidence"]),
     *keys("framework", [*SEEDS, "next_level_requirements"]),
 ]
@@ -22,7 +22,7 @@ DEPS = [
 
 @dg.multi_asset(specs=specs(TABLES, DEPS), pool="warehouse")
 def promotion_pipeline(context: dg.AssetExecutionContext, warehouse: Warehouse):
-    """Score promotion readiness from the calibrated rating history, 360 skills, scope and impact."""
+    """Score promotion readiness from the final rating history, 360 skills, scope and impact."""
     config = promotion.PromotionConfig.from_seeds(*seeds(warehouse, *SEEDS))
     inputs = warehouse.frames(
         {
@@ -31,8 +31,8 @@ def promotion_pipeline(context: dg.AssetExecutionContext, warehouse: Warehouse):
             from marts.dim_employees as e
             left join (select distinct level, next_level from framework.next_level_requirements) as n using (level)
             where e.is_active""",
-            "history": f"select employee_id, cycle, suggested_rating as rating from {GROUP}.calibrated_ratings "
-            f"where suggested_rating is not null",
+            "history": f"select employee_id, cycle, final_rating as rating from {GROUP}.final_ratings "
+            f"where final_rating is not null",
             "gaps": """
             select employee_id, competency, competency_name, next_level_required, gap_to_next_level
             from marts.fct_competency_ratings

@@ -70,16 +70,49 @@ class Warehouse(dg.ConfigurableResource):
                 con.unregister("frame")
             con.commit()
 
+    def frozen_cycles(self, schema: str, table: str) -> set[str]:
+        """The cycles whose rows of ``table`` were computed closed (cycle_state 'closed'): frozen."""
+        if not Path(self.path).exists():
+            return set()
+        with self.connect() as con:
+            if "cycle_state" not in _columns(con, schema, table):  # absent, or stored before cycles had states
+                return set()
+            closed = con.execute(f"select distinct cycle from {schema}.{table} where cycle_state = 'closed'")
+            return {cycle for (cycle,) in closed.fetchall()}
+
+    def replace_cycles(self, schema: str, tables: dict[str, pd.DataFrame], frozen: set[str]) -> None:
+        """Like ``replace_tables``, but the stored rows of the ``frozen`` cycles stay as they are (the
+        frames must not hold those cycles); columns added since are empty in them."""
+        with self.connect(read_only=False) as con:
+            con.execute(f"create schema if not exists {schema}")
+            con.begin()
+            for table, frame in tables.items():
+                if frame["cycle"].isin(frozen).any():
+                    raise ValueError(f"{schema}.{table}: refusing to rewrite frozen cycle(s) {sorted(frozen)}")
+                con.register("frame", frame)
+                kept = ""
+                if _has_table(con, schema, table) and frozen:
+                    cycles = ", ".join(f"'{c}'" for c in sorted(frozen))
+                    kept = f" union all by name select * from {schema}.{table} where cycle in ({cycles})"
+                con.execute(f"create or replace table {schema}.{table} as select * from frame{kept}")
+                con.unregister("frame")
+            con.commit()
+
     def append_new(self, schema: str, table: str, rows: pd.DataFrame, same: list[str]) -> int:
         """Append the rows not already in the table (equal on the ``same`` columns, nulls equal);
-        the table is created from the rows' columns the first time. Returns the rows added."""
+        the table is created from the rows' columns the first time, and gains the columns added
+        since (empty in the old rows). Returns the rows added."""
         match = " and ".join(f"t.{c} is not distinct from r.{c}" for c in same)
         with self.connect(read_only=False) as con:
             con.execute(f"create schema if not exists {schema}")
             con.register("new_rows", rows)
             con.execute(f"create table if not exists {schema}.{table} as select * from new_rows limit 0")
+            stored = _columns(con, schema, table)
+            for name, kind in con.execute("select column_name, column_type from (describe new_rows)").fetchall():
+                if name not in stored:
+                    con.execute(f'alter table {schema}.{table} add column "{name}" {kind}')
             added = con.execute(
-                f"insert into {schema}.{table} select r.* from new_rows as r "
+                f"insert into {schema}.{table} by name select r.* from new_rows as r "
                 f"where not exists (select 1 from {schema}.{table} as t where {match})"
             ).fetchone()[0]
             con.unregister("new_rows")
@@ -143,6 +176,13 @@ class Warehouse(dg.ConfigurableResource):
             if not _has_table(con, META, "loads"):
                 return pd.DataFrame(columns=columns)
             return con.execute(f"select {', '.join(columns)} from {META}.loads").df()
+
+
+def _columns(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> set[str]:
+    rows = con.execute(
+        "select column_name from information_schema.columns where table_schema = ? and table_name = ?", [schema, table]
+    ).fetchall()
+    return {name for (name,) in rows}
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:

@@ -113,6 +113,16 @@ def set_value(row_number, column, value):
             lambda h, r: (h, [*r, r[0]]),
             r"manager_ratings\.csv: row \d+, columns cycle, employee_id: duplicates row 1",
         ),
+        (
+            "calibration_decisions.csv",
+            set_value(3, "final_rating", "Outstanding"),
+            r"calibration_decisions\.csv: row 3, column final_rating: Input should be 'Exceptional'",
+        ),
+        (
+            "calibration_decisions.csv",
+            set_value(2, "closed_at", "2026-01-05T00:00:00Z"),
+            r"calibration_decisions\.csv: row 2, column closed_at: .* differs from row 1's .* a cycle is closed on one date",
+        ),
     ],
     ids=[
         "unknown-rating",
@@ -124,6 +134,8 @@ def set_value(row_number, column, value):
         "bad-cycle",
         "missing-column",
         "duplicate-key",
+        "unknown-final-rating",
+        "two-closing-dates",
     ],
 )
 def test_bad_export_is_rejected_naming_file_row_and_column(exports, warehouse, file, edit, message):
@@ -141,6 +153,13 @@ def test_missing_file_is_named(exports, warehouse):
     (exports / "appeals.csv").unlink()
     with pytest.raises(Exception, match=r"appeals\.csv: file not found"):
         load(exports, warehouse)
+
+
+def test_calibration_decisions_are_optional(exports, warehouse):
+    (exports / "calibration_decisions.csv").unlink()
+    load(exports, warehouse)
+    assert counts(warehouse)["review_calibration_decisions"] == 0
+    assert counts(warehouse)["review_manager_ratings"] > 0
 
 
 def test_extra_columns_are_ignored_and_empty_optional_values_are_null(exports, warehouse):

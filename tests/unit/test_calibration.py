@@ -16,10 +16,12 @@ from analytics.calibration import (
     evidence_agreement,
     evidence_weight,
     fairness_report,
+    final_ratings,
     largest_remainder_counts,
     rating_inflation,
     rating_outliers,
     suggest_ratings,
+    workflow_audit_rows,
 )
 
 TARGET = default_target()
@@ -571,6 +573,7 @@ def test_audit_rows_for_the_guide_example():
     assert list(rows.columns) == [
         "employee_id",
         "cycle",
+        "stage",
         "from_rating",
         "to_rating",
         "proposed_by",
@@ -578,6 +581,7 @@ def test_audit_rows_for_the_guide_example():
         "proposed_at",
     ]
     assert rows["employee_id"].tolist() == ["E1", "E3", "E6"]
+    assert set(rows["stage"]) == {"suggested"}
     assert rows["from_rating"].tolist() == ["Strong", "Strong", "Meets"]
     assert rows["to_rating"].tolist() == ["Meets", "Meets", "Improvement"]
     assert rows["reason"].tolist() == [
@@ -600,7 +604,7 @@ def test_audit_reason_rounds_the_score_and_names_an_unrated_start():
 def test_no_audit_rows_without_changes():
     calibrated = forced(ratings_frame(["Strong", "Meets"], [80.0, 50.0]))
     rows = audit_rows(calibrated, "2026-Q3", PROPOSED_AT)
-    assert rows.empty and len(rows.columns) == 7
+    assert rows.empty and len(rows.columns) == 8
 
 
 def _two_teams(lenient_shift: int) -> pd.DataFrame:
@@ -696,3 +700,58 @@ def test_evidence_that_cannot_be_trusted_does_not_move_anyone():
     assert calibration_score(underrated, default_target())[0] > calibration_score(underrated, default_target())[3]
     uncovered = underrated.assign(coverage=[0.0] + [1.0] * 11)
     assert calibration_score(uncovered, default_target())[0] < calibration_score(uncovered, default_target())[3]
+
+
+# --- final ratings --------------------------------------------------------------------------------
+
+
+def population_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "cycle": "2026-Q3",
+            "employee_id": ["E1", "E2", "E3"],
+            "submitted_rating": ["Strong", "Meets", None],
+            "unrated_reason": [None, None, "review outstanding with M1"],
+        }
+    )
+
+
+def decision_frame(employee_id="E1", rating="Exceptional", reason=None) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "cycle": ["2026-Q3"],
+            "employee_id": [employee_id],
+            "final_rating": [rating],
+            "reason": [reason],
+            "decided_by": ["committee:Engineering"],
+            "decided_at": [PROPOSED_AT],
+        }
+    )
+
+
+def test_final_rating_is_the_decision_else_the_submitted_else_none_with_the_reason():
+    final = final_ratings(population_frame(), decision_frame(), TARGET).set_index("employee_id")
+    assert final["final_rating"].tolist()[:2] == ["Exceptional", "Meets"]
+    assert pd.isna(final.loc["E3", "final_rating"])
+    assert final["rating_source"].tolist() == ["decision", "submitted", "none"]
+    assert final.loc["E1", "reason"] == "decided by the calibration meeting"
+    assert final.loc["E3", "reason"] == "review outstanding with M1"
+
+
+def test_a_decision_on_someone_outside_the_cycle_or_with_an_unknown_band_is_rejected():
+    with pytest.raises(ValueError, match=r"not employed at the cycle's end \(employee_id E9\)"):
+        final_ratings(population_frame(), decision_frame("E9"), TARGET)
+    with pytest.raises(ValueError, match=r"unknown final_rating 'Outstanding'.*employee_id E1"):
+        final_ratings(population_frame(), decision_frame(rating="Outstanding"), TARGET)
+
+
+def test_the_workflow_audit_has_the_submission_the_decision_and_the_final_of_a_closed_cycle():
+    ratings = population_frame().assign(manager_id="M1", submitted_at=PROPOSED_AT)
+    final = final_ratings(population_frame(), decision_frame(reason="impact beyond the team"), TARGET)
+    rows = workflow_audit_rows(ratings, final, {"2026-Q3": PROPOSED_AT})
+    assert rows["stage"].value_counts().to_dict() == {"submitted": 2, "decided": 1, "final": 2}
+    decided = rows[rows["stage"] == "decided"].iloc[0]
+    assert (decided["from_rating"], decided["to_rating"], decided["proposed_by"], decided["reason"]) == (
+        "Strong", "Exceptional", "committee:Engineering", "impact beyond the team",
+    )  # fmt: skip
+    assert workflow_audit_rows(ratings, final, {})["stage"].value_counts().to_dict() == {"submitted": 2, "decided": 1}

@@ -1,15 +1,34 @@
 -- Everyone employed at the end of each review cycle's quarter, rated or not, and for those not
--- rated the reason: so nobody silently falls out of calibration, merit or promotion.
+-- rated the reason: so nobody silently falls out of calibration, merit or promotion. Their org
+-- (department, level, level group, manager) is the one of the quarter's end from the HRIS history,
+-- or the earliest version known where the history began after it (org_as_of says which).
 with cutoff as (
     select value::integer as days from {{ ref('calibration_parameters') }} where parameter = 'rating_cutoff_days'
 ),
 
-population as (
-    select c.cycle, c.quarter_end, e.employee_id, e.manager_id, e.hire_date
+employed as (
+    select c.cycle, c.quarter_end, e.employee_id, e.hire_date
     from {{ ref('dim_review_cycles') }} as c
     join {{ ref('dim_employees') }} as e
         on e.hire_date <= c.quarter_end
         and (e.termination_date is null or e.termination_date > c.quarter_end)
+),
+
+population as (
+    select
+        p.*,
+        h.department,
+        h.level,
+        h.level_group,
+        h.manager_id,
+        case when h.valid_from <= p.quarter_end then 'quarter end' else 'earliest known' end as org_as_of
+    from employed as p
+    join {{ ref('dim_employee_history') }} as h
+        on h.employee_id = p.employee_id
+        and (
+            (h.valid_from <= p.quarter_end and (h.valid_to is null or h.valid_to > p.quarter_end))
+            or (h.is_earliest and h.valid_from > p.quarter_end)
+        )
 ),
 
 outstanding as (
@@ -23,6 +42,10 @@ select
     p.cycle,
     p.employee_id,
     p.manager_id,
+    p.department,
+    p.level,
+    p.level_group,
+    p.org_as_of,
     r.employee_id is not null as is_rated,
     case
         when r.employee_id is not null then null

@@ -1,0 +1,57 @@
+"""The calibration workflow over review cycles: managers submit, the analysis suggests, the meeting
+decides, HR closes. A closed cycle's results are stored once and never recomputed."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from datetime import datetime
+
+import pandas as pd
+
+from analytics.validation import require_columns
+
+from .audit import workflow_audit_rows
+from .cycle import CYCLE_TABLES, calibrate_cycles, with_unrated
+from .final import final_ratings
+
+WORKFLOW_TABLES = (*CYCLE_TABLES, "final_ratings")
+CYCLE_STATES = ("open", "calibrated", "closed")
+
+
+def run_workflow(
+    ratings: pd.DataFrame,
+    metric_scores: pd.DataFrame,
+    unrated: pd.DataFrame,
+    decisions: pd.DataFrame,
+    cycles: pd.DataFrame,
+    target: pd.DataFrame,
+    params: Mapping[str, float],
+    proposed_at: datetime,
+    frozen: Collection[str] = (),
+) -> dict[str, pd.DataFrame]:
+    """Every table of ``WORKFLOW_TABLES`` plus ``rating_audit`` for the cycles not ``frozen`` (closed
+    cycles already stored: their rows are left alone). ``cycles`` holds cycle, cycle_state and
+    closed_at (dim_review_cycles); every table but the audit carries the cycle_state it was computed in.
+    """
+    require_columns(cycles, ("cycle", "cycle_state", "closed_at"), "cycles")
+    unknown = set(cycles["cycle_state"]) - set(CYCLE_STATES)
+    if unknown:
+        raise ValueError(f"cycles: unknown cycle_state {sorted(unknown)[0]!r}, expected one of {CYCLE_STATES}")
+    live = [c for c in cycles["cycle"] if c not in set(frozen) and c in set(ratings["cycle"])]
+    if not live:
+        return {}
+    ratings = ratings[ratings["cycle"].isin(live)]
+    tables = calibrate_cycles(ratings, metric_scores, target, params, proposed_at)
+    suggestion_audit = tables.pop("rating_audit")
+    tables["calibrated_ratings"] = with_unrated(tables["calibrated_ratings"], unrated[unrated["cycle"].isin(live)])
+    tables["final_ratings"] = final_ratings(tables["calibrated_ratings"], decisions, target)
+    state = cycles.set_index("cycle")
+    closed = state[state["cycle_state"] == "closed"].loc[lambda s: s.index.isin(live), "closed_at"]
+    tables["rating_audit"] = pd.concat(
+        [workflow_audit_rows(ratings, tables["final_ratings"], closed.to_dict()), suggestion_audit],
+        ignore_index=True,
+    )
+    return {
+        name: frame if name == "rating_audit" else frame.assign(cycle_state=frame["cycle"].map(state["cycle_state"]))
+        for name, frame in tables.items()
+    }
