@@ -19,10 +19,12 @@ class Cell:
 
 @dataclass(frozen=True)
 class Links:
-    """Relative paths from the site root to each active person's page and each manager's page."""
+    """Relative paths from the site root to each active person's page, each manager's page and each
+    calibration group's meeting pack."""
 
     people: dict[str, str]
     managers: dict[str, str]
+    packs: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

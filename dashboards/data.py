@@ -19,6 +19,8 @@ class SiteData:
     readiness: pd.DataFrame  # analytics.promotion_readiness
     succession: pd.DataFrame  # analytics.succession_pipeline
     calibrated: pd.DataFrame  # analytics.calibrated_ratings
+    final_ratings: pd.DataFrame  # analytics.final_ratings: the meeting's decision, else submitted, else none
+    rating_audit: pd.DataFrame  # analytics.rating_audit: every change of a rating, by stage
     calibration_by_manager: pd.DataFrame  # analytics.calibration_by_manager
     calibration_by_group: pd.DataFrame  # analytics.calibration_by_group
     calibration_outliers: pd.DataFrame  # analytics.calibration_outliers

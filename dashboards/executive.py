@@ -6,10 +6,11 @@ import pandas as pd
 
 from . import figures as fg
 from .cells import Cell, Links, Table, kpi
-from .formatting import count, missing, money_k, number, out_of_100, pct, text
+from .formatting import count, missing, number, out_of_100, pct, text
 from .org import HIGH_ATTRITION_RISK, Org
 
 HIGH_POTENTIAL = "high"  # analytics.top_performer_signals.potential value counted as high potential
+FAIRNESS_STAGE = "final"  # analytics.calibration_fairness.ratings: the ratings that reach pay
 
 
 def executive(org: Org, links: Links) -> dict:
@@ -17,10 +18,21 @@ def executive(org: Org, links: Links) -> dict:
     data, people = org.data, org.people
     scored = people.dropna(subset=["performance_score"])
     figures: dict[str, dict] = {}
+    cycle_ratings = org.calibrated[org.calibrated["cycle"] == org.cycle]
+    final = data.final_ratings[data.final_ratings["cycle"] == org.cycle]
+    if len(cycle_ratings) and org.target is not None:
+        figures["distribution"] = fg.rating_stages(
+            {"Submitted by managers": cycle_ratings["submitted_rating"], "Final": final["final_rating"]},
+            org.target,
+            title=f"Ratings {org.cycle}: submitted, final and target (% of rated people)",
+            colours=(fg.OTHER_COLOUR, "#0f766e", "#111827"),
+        )
     if len(scored):
-        figures["distribution"] = fg.band_distribution(scored["rating_band"], org.target, percent=True)
         figures["department_bands"] = fg.bands_by_group(
-            scored, "department", org.target, title="Rating bands by department this quarter (% of people)"
+            scored,
+            "department",
+            org.target,
+            title="Performance-score bands by department this quarter (% of people)",
         )
     active_perf = org.perf[org.perf["employee_id"].isin(people.index)].merge(
         people[["department"]], left_on="employee_id", right_index=True
@@ -67,9 +79,20 @@ def executive(org: Org, links: Links) -> dict:
             colours=(fg.GOOD, fg.ACCENT),
         )
 
-    pools = data.merit_pools
-    if len(pools):
-        figures["merit"] = fg.budget_use(pools)
+    plan = data.merit_plan
+    if len(plan):
+        by_cell = plan.assign(merit=plan["merit_pct"] * 100).pivot_table(
+            index="rating", columns="department", values="merit", aggfunc="mean"
+        )
+        order = [b for b in (org.target["band"] if org.target is not None else by_cell.index) if b in by_cell.index]
+        by_cell = by_cell.reindex(order).reset_index()
+        figures["merit"] = fg.grouped_counts(
+            by_cell,
+            "rating",
+            {d: d for d in by_cell.columns if d != "rating"},
+            title="Average merit increase by final rating and pool (%)",
+            axis="Average increase (%)",
+        )
 
     models = Table(
         [
@@ -122,13 +145,13 @@ def executive(org: Org, links: Links) -> dict:
         )
 
     health, overall_status = _process_health(org)
-    fairness = data.calibration_fairness  # groups flagged in the calibrated (final) ratings of the cycle
+    fairness = data.calibration_fairness  # groups flagged in the final ratings of the cycle
     fairness = fairness[
         (fairness["cycle"] == org.cycle)
-        & (fairness["ratings"] == "calibrated")
+        & (fairness["ratings"] == FAIRNESS_STAGE)
         & fairness["adverse_impact"].fillna(False).astype(bool)
     ]
-    budget, spent = (pools["budget"].sum(), pools["spent"].sum()) if len(pools) else (0.0, 0.0)
+    flagged = ", ".join(f"{row.attribute} {row.value}" for row in fairness.itertuples())
     previous = None
     if len(org.quarters) >= 2:
         before = org.perf[(org.perf["period_start"] == org.quarters[-2]) & org.perf["employee_id"].isin(people.index)]
@@ -143,18 +166,16 @@ def executive(org: Org, links: Links) -> dict:
             pct(people["at_risk_band"].mean() if len(people) else None, 1),
             count(people["at_risk_band"].sum(), "person"),
         ),
-        kpi("High attrition risk", count(people["at_risk_attrition"].sum(), "person"), "early-signal model"),
+        _attrition_kpi(org),
         kpi(
             "Fairness flags",
             count(len(fairness), "group"),
-            f"adverse impact in calibrated {org.cycle} ratings",
+            f"{flagged} (see the HR calibration report)"
+            if len(fairness)
+            else f"no adverse impact in the final {org.cycle} ratings",
             "at-risk" if len(fairness) else "healthy",
         ),
-        kpi(
-            "Merit budget used",
-            pct(spent / budget if budget else None, 1),
-            f"{money_k(spent, org.currency(None))} of {money_k(budget, org.currency(None))}",
-        ),
+        _merit_kpi(data.merit_plan),
         kpi(
             "Process health",
             overall_status or "no data",
@@ -175,6 +196,22 @@ def executive(org: Org, links: Links) -> dict:
         "health": health,
         "overall_status": overall_status,
     }
+
+
+def _attrition_kpi(org: Org) -> dict:
+    if "regrettable_attrition" not in org.trusted_models:
+        return kpi("High attrition risk", "not shown", "the model does not beat the base rate yet", "no-data")
+    return kpi("High attrition risk", count(org.people["at_risk_attrition"].sum(), "person"), "early-signal model")
+
+
+def _merit_kpi(plan: pd.DataFrame) -> dict:
+    """What merit pays per final rating: how far pay differentiates, not that the budget was spent."""
+    if not len(plan):
+        return kpi("Merit by rating", "no plan", "", "no-data")
+    by_rating = plan.groupby("rating")["merit_pct"].mean()
+    shown = [b for b in ("Exceptional", "Meets") if b in by_rating.index]
+    value = " vs ".join(pct(by_rating[b], 1) for b in shown)
+    return kpi("Merit by rating", value, " vs ".join(shown) + " (average increase, final ratings)")
 
 
 def _regrettable_leavers(org: Org) -> dict[str, int]:

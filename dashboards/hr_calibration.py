@@ -16,20 +16,19 @@ MOST_INFLATED = 20  # managers shown in the HR inflation chart (all are in the t
 def hr_calibration(org: Org, links: Links) -> dict:
     data, root = org.data, "../"
     cycle_rows = org.calibrated[org.calibrated["cycle"] == org.cycle]
+    final = plain_frame(data.final_ratings, employee_id=True)
+    final = final[final["cycle"] == org.cycle]
     figures: dict[str, dict] = {}
-    if len(cycle_rows):
-        order = list(org.target["band"]) if org.target is not None else list(fg.BAND_COLOURS)
-        shares = pd.DataFrame({"band": order})
-        for column, name in (("submitted_rating", "submitted"), ("suggested_rating", "suggested")):
-            shares[name] = shares["band"].map(cycle_rows[column].value_counts(normalize=True)).fillna(0) * 100
-        shares["target"] = shares["band"].map(data.target.set_index("band")["share"]).fillna(0) * 100
-        figures["distribution"] = fg.grouped_counts(
-            shares,
-            "band",
-            {"submitted": "Submitted by managers", "suggested": "Suggested after calibration", "target": "Target"},
-            title=f"Rating distribution {org.cycle}: submitted, suggested and target (% of rated people)",
-            axis="% of rated people",
-            colours=(fg.OTHER_COLOUR, fg.ACCENT, "#111827"),
+    if len(cycle_rows) and org.target is not None:
+        figures["distribution"] = fg.rating_stages(
+            {
+                "Submitted by managers": cycle_rows["submitted_rating"],
+                "Suggested by the calibration": cycle_rows["suggested_rating"],
+                "Final (meeting's decision, else submitted)": final["final_rating"],
+            },
+            org.target,
+            title=f"Rating distribution {org.cycle}: submitted, suggested, final and target (% of rated people)",
+            colours=(fg.OTHER_COLOUR, fg.ACCENT, "#0f766e", "#111827"),
         )
     by_manager = plain_frame(data.calibration_by_manager, manager_id=True)
     by_manager = by_manager[by_manager["cycle"] == org.cycle].copy()
@@ -46,9 +45,11 @@ def hr_calibration(org: Org, links: Links) -> dict:
             axis="Average submitted rating vs target average (%)",
         )
 
+    states = dict(zip(data.cycles["cycle"], data.cycles["cycle_state"])) if "cycle_state" in data.cycles else {}
     summary = Table(
         [
             "Cycle",
+            "State",
             "Rated",
             "Changes suggested",
             "Outliers",
@@ -56,12 +57,13 @@ def hr_calibration(org: Org, links: Links) -> dict:
             "Variance from target before → after",
             "Adverse-impact flags before → after",
         ],
-        numeric=(1, 2, 3),
+        numeric=(2, 3, 4),
     )
     for row in data.calibration_summary.sort_values("cycle", ascending=False).itertuples():
         summary.rows.append(
             [
                 text(row.cycle),
+                text(states.get(row.cycle)),
                 count(row.rated),
                 count(row.changes),
                 count(row.outliers),
@@ -168,8 +170,8 @@ def hr_calibration(org: Org, links: Links) -> dict:
             "People",
             "Top-rated share",
             "Impact ratio",
-            "Fisher p-value",
-            "Adverse impact",
+            "p-value within department and level (corrected)",
+            "Judgement",
         ],
         numeric=(3, 4, 5, 6),
     )
@@ -184,8 +186,33 @@ def hr_calibration(org: Org, links: Links) -> dict:
                 count(row.count),
                 pct(row.top_rate, 1),
                 number(row.impact_ratio),
-                number(row.fisher_pvalue, 3),
-                Cell("yes" if flagged else "no", status="at-risk" if flagged else "healthy"),
+                number(getattr(row, "pvalue_corrected", None), 3),
+                Cell(text(getattr(row, "judgement", None)), status="at-risk" if flagged else None),
+            ]
+        )
+
+    packs = Table(["Calibration group", "People", "Decisions missing"], empty="No calibration group.", numeric=(1, 2))
+    for group, path in links.packs.items():
+        members = cycle_rows[cycle_rows["calibration_group"] == group]
+        decided = final[final["rating_source"] == "decision"]["employee_id"]
+        waiting = members["submitted_rating"].notna() & ~members["employee_id"].isin(decided)
+        packs.rows.append([Cell(group, href=f"{root}{path}"), count(len(members)), count(waiting.sum())])
+
+    audit = plain_frame(data.rating_audit, employee_id=True)
+    audit = audit[audit["cycle"] == org.cycle].sort_values(["employee_id", "proposed_at"])
+    history = Table(["Person", "Stage", "From", "To", "By", "When", "Why"], empty="No change recorded.")
+    for row in audit.itertuples():
+        history.rows.append(
+            [
+                person_cell(org, row.employee_id, links, root),
+                text(row.stage),
+                text(row.from_rating, "none"),
+                text(row.to_rating),
+                text(org.names.get(row.proposed_by, row.proposed_by)),
+                text(
+                    pd.Timestamp(row.proposed_at).strftime("%Y-%m-%d %H:%M") if not missing(row.proposed_at) else None
+                ),
+                text(row.reason),
             ]
         )
 
@@ -195,7 +222,12 @@ def hr_calibration(org: Org, links: Links) -> dict:
         s = latest.iloc[0]
         kpis = [
             kpi("Rated", count(s["rated"], "person"), org.cycle or ""),
-            kpi("Changes suggested", count(s["changes"], "rating")),
+            kpi("Changes suggested", count(s["changes"], "rating"), "suggestions only: the meeting decides"),
+            kpi(
+                "Final from the meeting's decisions",
+                count((final["rating_source"] == "decision").sum(), "rating"),
+                f"cycle {text(states.get(org.cycle), 'open')}",
+            ),
             kpi("Outliers to discuss", count(s["outliers"], "rating")),
             kpi(
                 "Evidence too thin",
@@ -237,6 +269,8 @@ def hr_calibration(org: Org, links: Links) -> dict:
         "outliers": outliers,
         "fairness": fairness,
         "unrated": unrated,
+        "packs": packs,
+        "history": history,
     }
 
 

@@ -54,6 +54,14 @@ def _column_groups(df: pd.DataFrame, key: str, columns: list[str]) -> dict[str, 
     return groups
 
 
+def trusted_models(models: pd.DataFrame) -> set[str]:
+    """The early-signal models whose held-out Brier score beats the base rate's: only they flag people."""
+    if not {"model", "brier", "brier_base_rate"} <= set(models.columns):
+        return set()
+    beats = pd.to_numeric(models["brier"], errors="coerce") < pd.to_numeric(models["brier_base_rate"], errors="coerce")
+    return set(models.loc[beats.fillna(False).astype(bool), "model"])
+
+
 class Org:
     """The warehouse frames prepared once for every page: latest quarter, groups per person and manager."""
 
@@ -105,11 +113,14 @@ class Org:
             ]
         ].copy()
         people = people.join(current[[*SCORE_COLUMNS, "rating_band", "band_rank", "coverage", "is_low_coverage"]])
+        self.trusted_models = trusted_models(data.signal_models)
         attrition = (
             plain_frame(data.attrition_signals, employee_id=True)
             .drop_duplicates("employee_id")
             .set_index("employee_id")
         )
+        if "regrettable_attrition" not in self.trusted_models:  # a model worse than the base rate flags no one
+            attrition = attrition.assign(risk=None, probability=None)
         people["attrition_risk"] = attrition["risk"].reindex(people.index)
         people["attrition_probability"] = attrition["probability"].reindex(people.index)
         people["attrition_drivers"] = attrition["drivers"].reindex(people.index).map(without_pay)

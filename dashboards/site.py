@@ -3,7 +3,7 @@
 Layout (all links relative, so the folder works from file:// with no network):
 
     index.html  plotly.min.js  executive.html
-    hr/calibration.html  hr/merit.html  hr/promotion.html  hr/unmatched-accounts.html  hr/metric-thresholds.html
+    hr/calibration.html  hr/calibration-pack-<group>.html  hr/merit.html  hr/promotion.html  hr/unmatched-accounts.html  hr/metric-thresholds.html
     managers/<employee_id>.html  people/<employee_id>.html
 
 plotly.js is written once (plotly's own bundle) and referenced with a relative path; pages embed
@@ -38,6 +38,7 @@ from .data import SiteData
 from .executive import executive
 from .hr import hr_merit, hr_promotion, hr_thresholds, hr_unmatched
 from .hr_calibration import hr_calibration
+from .hr_calibration_pack import calibration_groups, calibration_pack, pack_paths
 from .index import index
 from .individual import individual
 from .manager import manager
@@ -170,7 +171,11 @@ def build_site(data: SiteData, out_dir: Path | str, *, min_peer_group: int = MIN
 def _write_site(data: SiteData, root: Path, *, min_peer_group: int) -> int:
     env = environment()
     org = Org(data, min_peer_group=min_peer_group)
-    links = Links(people=file_names(org.people.index, "people"), managers=file_names(org.managers, "managers"))
+    links = Links(
+        people=file_names(org.people.index, "people"),
+        managers=file_names(org.managers, "managers"),
+        packs=pack_paths(calibration_groups(org)),
+    )
     for folder in ("people", "managers", "hr"):
         (root / folder).mkdir()
     (root / PLOTLY_JS).write_text(get_plotlyjs(), encoding="utf-8")
@@ -196,8 +201,11 @@ def _write_site(data: SiteData, root: Path, *, min_peer_group: int) -> int:
     }
     for path, (template, builder) in hr.items():
         write(path, template, builder(org, links))
+    for group, path in links.packs.items():
+        write(path, "hr_calibration_pack.html", calibration_pack(org, links, group))
     built_at = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    write("index.html", "index.html", index(org, links, HR_PAGES, built_at))
+    packs = [(path, f"Calibration meeting pack: {group}") for group, path in links.packs.items()]
+    write("index.html", "index.html", index(org, links, [*HR_PAGES, *packs], built_at))
     return written
 
 

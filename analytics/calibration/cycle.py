@@ -37,7 +37,7 @@ def calibrate_cycle(
     """Every calibration output (``CYCLE_TABLES``) for one review cycle's ratings.
 
     ``params`` are the calibration_parameters seed: judgement_weight, leniency_shrinkage,
-    reference_agreement, min_evidence_weight, min_group_size, min_band_gap, evidence_metrics, top_rank, min_impact_ratio.
+    reference_agreement, min_evidence_weight, min_group_size, min_band_gap, evidence_metrics, top_rank, min_impact_ratio, min_fairness_group, fairness_alpha.
     ``ratings`` may carry each person's ``coverage`` and ``credited_share`` (see ``evidence_weight``).
     """
     cycle = ratings["cycle"].iloc[0]
@@ -60,20 +60,7 @@ def calibrate_cycle(
     outliers = rating_outliers(
         calibrated, metric_scores, min_band_gap=int(params["min_band_gap"]), max_metrics=int(params["evidence_metrics"])
     )
-    attributes = [a for a in FAIRNESS_ATTRIBUTES if a in ratings.columns]
-    fairness = pd.concat(
-        [
-            fairness_report(
-                calibrated,
-                attributes,
-                rank_column=f"{stage}_rank",
-                top_rank=int(params["top_rank"]),
-                min_impact_ratio=params["min_impact_ratio"],
-            ).assign(ratings=label)
-            for stage, label in (("submitted", "submitted"), ("suggested", "calibrated"))
-        ],
-        ignore_index=True,
-    )
+    fairness = fairness_stages(calibrated, {"submitted": "submitted_rank", "suggested": "suggested_rank"}, params)
     summary = pd.DataFrame(
         [
             {
@@ -85,7 +72,7 @@ def calibrate_cycle(
                 "variance_before": calibration_variance(calibrated, "submitted_rank"),
                 "variance_after": calibration_variance(calibrated, "suggested_rank"),
                 "adverse_impact_before": int(fairness.query("ratings == 'submitted'")["adverse_impact"].sum()),
-                "adverse_impact_after": int(fairness.query("ratings == 'calibrated'")["adverse_impact"].sum()),
+                "adverse_impact_after": int(fairness.query("ratings == 'suggested'")["adverse_impact"].sum()),
                 "evidence_agreement": evidence_agreement(ratings, target),
                 "thin_evidence": int((thin & ratings["submitted_rating"].notna()).sum()),
                 "in_groups_too_small": int(calibrated["group_too_small"].sum()),
@@ -108,6 +95,26 @@ def calibrate_cycle(
     }
     tables["rating_audit"] = audit_rows(calibrated, cycle, proposed_at, score_column="calibration_score")
     return tables
+
+
+def fairness_stages(frame: pd.DataFrame, stages: Mapping[str, str], params: Mapping[str, float]) -> pd.DataFrame:
+    """``fairness_report`` of each stage's ranks (label -> rank column), labelled in column ``ratings``."""
+    return pd.concat(
+        [
+            fairness_report(
+                frame,
+                FAIRNESS_ATTRIBUTES,
+                rank_column=column,
+                top_rank=int(params["top_rank"]),
+                min_impact_ratio=params["min_impact_ratio"],
+                min_group_size=int(params["min_fairness_group"]),
+                alpha=params["fairness_alpha"],
+                strata=CALIBRATION_GROUP,
+            ).assign(ratings=label)
+            for label, column in stages.items()
+        ],
+        ignore_index=True,
+    )
 
 
 def _group_report(calibrated: pd.DataFrame, target: pd.DataFrame) -> pd.DataFrame:

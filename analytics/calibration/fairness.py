@@ -1,11 +1,16 @@
-"""Fairness of top ratings per group attribute: the four-fifths rule and Fisher's exact test."""
+"""Fairness of top ratings per group attribute: the four-fifths rule judged with its sample sizes,
+a test stratified by department and level (Cochran-Mantel-Haenszel), and the false discovery rate
+controlled across the groups tested (Benjamini-Hochberg)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 from scipy import stats
+from statsmodels.stats.contingency_tables import StratifiedTable
+from statsmodels.stats.multitest import multipletests
 
 from analytics.validation import require_columns
 
@@ -17,8 +22,31 @@ FAIRNESS_COLUMNS = (
     "top_rate",
     "impact_ratio",
     "fisher_pvalue",
+    "cmh_pvalue",
+    "pvalue_corrected",
+    "judgement",
     "adverse_impact",
 )
+TOO_FEW = "too few to judge"
+
+
+def _stratified_pvalue(in_group: pd.Series, is_top: pd.Series, strata: pd.Series) -> float:
+    """CMH test of top-rating odds, the group against everyone else, within each stratum; strata
+    where either side or either outcome is absent carry no information and are left out."""
+    tables = []
+    for _, rows in pd.DataFrame({"g": in_group, "t": is_top}).groupby(strata.to_numpy(), sort=True):
+        table = np.array(
+            [
+                [(rows["g"] & rows["t"]).sum(), (rows["g"] & ~rows["t"]).sum()],
+                [(~rows["g"] & rows["t"]).sum(), (~rows["g"] & ~rows["t"]).sum()],
+            ],
+            dtype=float,
+        )
+        if (table.sum(axis=0) > 0).all() and (table.sum(axis=1) > 0).all():
+            tables.append(table)
+    if not tables:
+        return float("nan")
+    return float(StratifiedTable(np.dstack(tables)).test_null_odds(correction=True).pvalue)
 
 
 def fairness_report(
@@ -27,21 +55,31 @@ def fairness_report(
     rank_column: str = "suggested_rank",
     top_rank: int = 3,
     min_impact_ratio: float = 0.8,
+    min_group_size: int = 10,
+    alpha: float = 0.05,
+    strata: Sequence[str] = ("department", "level_group"),
 ) -> pd.DataFrame:
     """Adverse-impact check of top ratings (rank >= top_rank) for each attribute present in the frame.
 
-    Per attribute value among rated people: count, top_count, top_rate, impact_ratio = top_rate / the
-    highest group's top_rate (four-fifths rule; 1 for every group when nobody has a top rating),
-    fisher_pvalue (two-sided Fisher's exact test of the group against everyone else) and
-    adverse_impact = impact_ratio < min_impact_ratio. Use rank_column="submitted_rank" for before.
+    Per attribute value among rated people: count, top_count, top_rate; impact_ratio, the top_rate over
+    the best judged group's (the four-fifths rule); fisher_pvalue (the group against everyone else,
+    pooled); cmh_pvalue, the same comparison within each stratum (the ``strata`` columns present), so a
+    difference that only reflects where groups work is not taken for one in how they are rated; and
+    pvalue_corrected, the CMH p-values adjusted for the number of groups tested (Benjamini-Hochberg).
+    A group, or the rest of the people, below ``min_group_size`` is "too few to judge". adverse_impact
+    is only set where the impact ratio is below ``min_impact_ratio`` and the corrected p-value below
+    ``alpha``. Use rank_column="submitted_rank" for the submitted ratings.
     """
     require_columns(calibrated, (rank_column,), "calibrated")
     rated = calibrated[calibrated[rank_column].notna()]
     is_top = rated[rank_column].astype(float) >= top_rank
+    present = [c for c in strata if c in rated.columns]
+    stratum = rated[present].astype("str").agg(" / ".join, axis=1) if present else pd.Series("all", index=rated.index)
     tables = []
     for attribute in (a for a in attributes if a in calibrated.columns):
         valued = rated[attribute].notna()
-        counts = is_top[valued].groupby(rated.loc[valued, attribute], observed=True, sort=True).agg(["size", "sum"])
+        values = rated.loc[valued, attribute].astype("str")
+        counts = is_top[valued].groupby(values, sort=True).agg(["size", "sum"])
         if counts.empty:
             continue
         table = pd.DataFrame(
@@ -53,7 +91,8 @@ def fairness_report(
             }
         )
         table["top_rate"] = table["top_count"] / table["count"]
-        best = table["top_rate"].max()
+        judged = (table["count"] >= min_group_size) & (valued.sum() - table["count"] >= min_group_size)
+        best = table.loc[judged, "top_rate"].max() if judged.any() else table["top_rate"].max()
         table["impact_ratio"] = table["top_rate"] / best if best > 0 else 1.0
         others_top = table["top_count"].sum() - table["top_count"]
         others_rest = (table["count"] - table["top_count"]).sum() - (table["count"] - table["top_count"])
@@ -61,8 +100,25 @@ def fairness_report(
             stats.fisher_exact([[top, size - top], [o_top, o_rest]]).pvalue
             for top, size, o_top, o_rest in zip(table["top_count"], table["count"], others_top, others_rest)
         ]
-        table["adverse_impact"] = table["impact_ratio"] < min_impact_ratio
+        table["cmh_pvalue"] = [
+            _stratified_pvalue(values == value, is_top[valued], stratum[valued]) if ok else np.nan
+            for value, ok in zip(table["value"], judged)
+        ]
+        table["_judged"] = judged
         tables.append(table)
     if not tables:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in FAIRNESS_COLUMNS})
-    return pd.concat(tables, ignore_index=True)
+    report = pd.concat(tables, ignore_index=True)
+    tested = report["_judged"] & report["cmh_pvalue"].notna()
+    report["pvalue_corrected"] = np.nan
+    if tested.any():
+        report.loc[tested, "pvalue_corrected"] = multipletests(report.loc[tested, "cmh_pvalue"], method="fdr_bh")[1]
+    below = report["impact_ratio"] < min_impact_ratio
+    significant = report["pvalue_corrected"] < alpha
+    report["adverse_impact"] = tested & below & significant
+    report["judgement"] = np.select(
+        [~tested, report["adverse_impact"], below],
+        [TOO_FEW, "adverse impact", "below four-fifths, not significant"],
+        "no adverse impact",
+    )
+    return report[list(FAIRNESS_COLUMNS)]

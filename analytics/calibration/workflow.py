@@ -11,7 +11,8 @@ import pandas as pd
 from analytics.validation import require_columns
 
 from .audit import workflow_audit_rows
-from .cycle import CYCLE_TABLES, calibrate_cycles, with_unrated
+from .bands import _bands_best_first, _to_ranks
+from .cycle import CYCLE_TABLES, calibrate_cycles, fairness_stages, with_unrated
 from .final import final_ratings
 
 WORKFLOW_TABLES = (*CYCLE_TABLES, "final_ratings")
@@ -45,6 +46,13 @@ def run_workflow(
     suggestion_audit = tables.pop("rating_audit")
     tables["calibrated_ratings"] = with_unrated(tables["calibrated_ratings"], unrated[unrated["cycle"].isin(live)])
     tables["final_ratings"] = final_ratings(tables["calibrated_ratings"], decisions, target)
+    tables["calibration_fairness"] = pd.concat(
+        [
+            tables["calibration_fairness"],
+            _final_fairness(tables["calibrated_ratings"], tables["final_ratings"], target, params),
+        ],
+        ignore_index=True,
+    )
     state = cycles.set_index("cycle")
     closed = state[state["cycle_state"] == "closed"].loc[lambda s: s.index.isin(live), "closed_at"]
     tables["rating_audit"] = pd.concat(
@@ -55,3 +63,20 @@ def run_workflow(
         name: frame if name == "rating_audit" else frame.assign(cycle_state=frame["cycle"].map(state["cycle_state"]))
         for name, frame in tables.items()
     }
+
+
+def _final_fairness(
+    calibrated: pd.DataFrame, final: pd.DataFrame, target: pd.DataFrame, params: Mapping[str, float]
+) -> pd.DataFrame:
+    """The fairness report of the final ratings (the ones that reach pay), per cycle."""
+    people = calibrated.drop(columns=["final_rating"], errors="ignore").merge(
+        final[["cycle", "employee_id", "final_rating"]], on=["cycle", "employee_id"]
+    )
+    people["final_rank"] = _to_ranks(people, "final_rating", _bands_best_first(target))
+    return pd.concat(
+        [
+            fairness_stages(rows, {"final": "final_rank"}, params).assign(cycle=cycle)
+            for cycle, rows in people.groupby("cycle", sort=True)
+        ],
+        ignore_index=True,
+    )

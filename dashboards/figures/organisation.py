@@ -216,6 +216,21 @@ def bands_by_group(people: pd.DataFrame, group: str, target: pd.DataFrame | None
     }
 
 
+def rating_stages(
+    stages: dict[str, pd.Series], target: pd.DataFrame, *, title: str, colours: Sequence[str] = SERIES_COLOURS
+) -> dict:
+    """Ratings at several stages side by side with the target, each as % of its rated people:
+    ``stages`` maps the legend name to one rating per person (missing: not rated)."""
+    frame = pd.DataFrame({"band": target.sort_values("band_rank", ascending=False)["band"].tolist()})
+    series = {}
+    for i, (name, ratings) in enumerate(stages.items()):
+        frame[f"s{i}"] = frame["band"].map(ratings.dropna().value_counts(normalize=True)).fillna(0) * 100
+        series[f"s{i}"] = name
+    frame["target"] = frame["band"].map(target.set_index("band")["share"]).fillna(0) * 100
+    series["target"] = "Target"
+    return grouped_counts(frame, "band", series, title=title, axis="% of rated people", colours=colours)
+
+
 def grouped_counts(
     frame: pd.DataFrame,
     category: str,
@@ -260,30 +275,6 @@ def grouped_counts(
             barmode="stack" if stacked else "group",
             xaxis=value_axis if horizontal else category_axis,
             yaxis={**category_axis, "autorange": "reversed"} if horizontal else value_axis,
-        ),
-    }
-
-
-def budget_use(pools: pd.DataFrame, *, title: str = "Merit budget used by pool (% of budget)") -> dict:
-    """pools: department, used_pct (0-100)."""
-    return {
-        "data": [
-            {
-                "type": "bar",
-                "name": "Budget used",
-                "x": _strs(pools["department"]),
-                "y": _nums(pools["used_pct"]),
-                "text": [f"{v:.1f}%" for v in pools["used_pct"].fillna(0)],
-                "textposition": "auto",
-                "marker": {"color": ACCENT},
-                "hovertemplate": "%{x}: %{y:.2f}% of budget<extra></extra>",
-            }
-        ],
-        "layout": layout(
-            title,
-            showlegend=False,
-            xaxis=_axis("Merit pool (department)"),
-            yaxis=_axis("% of budget used", range=[0, 105]),
         ),
     }
 

@@ -26,6 +26,8 @@ TABLES = {
     "readiness": "select * from analytics.promotion_readiness",
     "succession": "select * from analytics.succession_pipeline",
     "calibrated": "select * from analytics.calibrated_ratings",
+    "final_ratings": "select * from analytics.final_ratings",
+    "rating_audit": "select * from analytics.rating_audit",
     "calibration_by_manager": "select * from analytics.calibration_by_manager",
     "calibration_by_group": "select * from analytics.calibration_by_group",
     "calibration_outliers": "select * from analytics.calibration_outliers",

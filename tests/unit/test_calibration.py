@@ -528,14 +528,59 @@ def fairness_frame() -> pd.DataFrame:
 
 
 def test_fairness_impact_ratio_and_fisher_test():
-    report = fairness_report(fairness_frame(), rank_column="submitted_rank").set_index("value")
+    report = fairness_report(fairness_frame(), rank_column="submitted_rank", min_group_size=1).set_index("value")
     assert report["attribute"].unique().tolist() == ["gender"]
     assert report.loc["F", "count"] == 6 and report.loc["F", "top_count"] == 2
     assert report.loc["M", "count"] == 4 and report.loc["M", "top_count"] == 4
     assert report.loc["M", "impact_ratio"] == 1.0  # all top ratings
     assert report.loc["F", "impact_ratio"] == pytest.approx(1 / 3)
-    assert report["adverse_impact"].to_dict() == {"F": True, "M": False}
     assert report.loc["F", "fisher_pvalue"] == pytest.approx(stats.fisher_exact([[2, 4], [4, 0]]).pvalue)
+    # Below four-fifths, but ten people cannot show it is more than chance.
+    assert report["adverse_impact"].to_dict() == {"F": False, "M": False}
+    assert report.loc["F", "judgement"] == "below four-fifths, not significant"
+    assert fairness_report(fairness_frame(), rank_column="submitted_rank")["judgement"].eq("too few to judge").all()
+
+
+def top_rated(groups) -> pd.DataFrame:
+    """People per (department, gender, size, top-rated count)."""
+    rows = []
+    for department, gender, size, top in groups:
+        rows += [{"department": department, "gender": gender, "suggested_rank": 3 if i < top else 2}
+                 for i in range(size)]  # fmt: skip
+    frame = pd.DataFrame(rows)
+    return frame.assign(employee_id=[f"E{i}" for i in range(len(frame))], level_group="IC")
+
+
+def test_a_tiny_group_at_100_percent_flags_no_one():
+    # Two 100-person groups at 30% were flagged against a 2-person group at 100% (p 0.55 / 0.88).
+    report = fairness_report(
+        top_rated([("Sales", "F", 100, 30), ("Sales", "M", 100, 30), ("Sales", "X", 2, 2)])
+    ).set_index("value")
+    assert not report["adverse_impact"].any()
+    assert report.loc["X", "judgement"] == "too few to judge"
+    assert report.loc[["F", "M"], "impact_ratio"].tolist() == [1.0, 1.0]
+
+
+def test_equal_rates_inside_every_department_are_not_flagged_when_pooled_rates_differ():
+    # Simpson's paradox: men work mostly where top ratings are rarer; within each department the
+    # rates are the same, so the pooled test's "men" flag (ratio 0.59, p 0.011) is about departments.
+    people = top_rated(
+        [("Support", "M", 80, 8), ("Support", "F", 20, 2), ("Sales", "M", 20, 8), ("Sales", "F", 80, 32)]
+    )
+    report = fairness_report(people).set_index("value")
+    assert report.loc["M", "impact_ratio"] < 0.8 and report.loc["M", "fisher_pvalue"] < 0.05
+    assert report.loc["M", "cmh_pvalue"] > 0.5
+    assert not report["adverse_impact"].any()
+
+
+def test_a_real_gap_inside_departments_is_flagged_after_correction():
+    people = top_rated(
+        [("Support", "M", 60, 30), ("Support", "F", 60, 8), ("Sales", "M", 60, 30), ("Sales", "F", 60, 9)]
+    )
+    report = fairness_report(people).set_index("value")
+    assert report.loc["F", "adverse_impact"] and report.loc["F", "judgement"] == "adverse impact"
+    assert report.loc["F", "pvalue_corrected"] >= report.loc["F", "cmh_pvalue"]
+    assert report.loc["F", "pvalue_corrected"] < 0.05
 
 
 def test_fairness_on_suggested_ratings_and_configurable_thresholds():

@@ -308,11 +308,16 @@ def make_data(**overrides) -> SiteData:
                 "performance_score": SCORES[e],
                 "data_driven_band": band(SCORES[e])[0],
                 "calibration_group": "Engineering / IC",
+                "group_too_small": False,
+                "calibration_score": SCORES[e],
+                "score_position": position + 1,
+                "group_ranked_count": len(rated),
                 "suggested_rating": band(SCORES[e])[0],
+                "suggested_rank": band(SCORES[e])[1],
                 "is_changed": e in SALES,
                 "is_unranked": False,
             }
-            for e in rated
+            for position, e in enumerate(sorted(rated, key=lambda e: -SCORES[e]))
         ]
         + [  # the pipeline lists everyone employed at the cycle's end; the unrated with the reason
             {
@@ -390,11 +395,14 @@ def make_data(**overrides) -> SiteData:
                 "top_rate": 0.4,
                 "impact_ratio": ir,
                 "fisher_pvalue": 0.5,
+                "cmh_pvalue": 0.01,
+                "pvalue_corrected": 0.02,
+                "judgement": "adverse impact" if ir < 0.8 else "no adverse impact",
                 "adverse_impact": ir < 0.8,
                 "ratings": r,
             }
             for v, ir in (("Female", 1.0), ("Male", 0.7))
-            for r in ("submitted", "calibrated")
+            for r in ("submitted", "suggested", "final")
         ]
     )
     summary = pd.DataFrame(
@@ -576,6 +584,30 @@ def make_data(**overrides) -> SiteData:
     ])  # fmt: skip
     coverage = pd.DataFrame([{"source": "jira", "accounts": 10, "matched_accounts": 9, "activity_records": 200,
                               "credited_records": 180, "uncredited_share": 0.1}])  # fmt: skip
+    decided = rated[0]
+    final_ratings = pd.DataFrame(
+        [
+            {
+                "cycle": CYCLE,
+                "employee_id": row["employee_id"],
+                "final_rating": "Strong" if row["employee_id"] == decided else row.get("submitted_rating"),
+                "rating_source": "decision" if row["employee_id"] == decided else (
+                    "submitted" if isinstance(row.get("submitted_rating"), str) else "none"),
+                "reason": "Impact beyond the team not reflected" if row["employee_id"] == decided else None,
+            }
+            for row in calibrated.to_dict("records")
+        ]
+    )  # fmt: skip
+    rating_audit = pd.DataFrame(
+        [
+            {"employee_id": decided, "cycle": CYCLE, "stage": "submitted", "from_rating": None,
+             "to_rating": "Meets", "proposed_by": "90002", "reason": "submitted by the manager",
+             "proposed_at": pd.Timestamp("2026-10-05T10:00:00Z")},
+            {"employee_id": decided, "cycle": CYCLE, "stage": "decided", "from_rating": "Meets",
+             "to_rating": "Strong", "proposed_by": "committee:Engineering",
+             "reason": "Impact beyond the team not reflected", "proposed_at": pd.Timestamp("2026-10-28T10:00:00Z")},
+        ]
+    )  # fmt: skip
     frames = {
         "employees": employees,
         "reporting_lines": lines,
@@ -586,6 +618,8 @@ def make_data(**overrides) -> SiteData:
         "readiness": readiness,
         "succession": succession,
         "calibrated": calibrated,
+        "final_ratings": final_ratings,
+        "rating_audit": rating_audit,
         "calibration_by_manager": by_manager,
         "calibration_by_group": by_group,
         "calibration_outliers": outliers,
@@ -602,7 +636,7 @@ def make_data(**overrides) -> SiteData:
         "identity_coverage": coverage,
         "threshold_fit": threshold_fit,
         "target": TARGET,
-        "cycles": pd.DataFrame({"cycle": [CYCLE], "quarter_start": [QUARTER]}),
+        "cycles": pd.DataFrame({"cycle": [CYCLE], "quarter_start": [QUARTER], "cycle_state": ["calibrated"]}),
     }
     frames.update(overrides)
     return SiteData(**frames)
@@ -795,6 +829,7 @@ def test_site_layout_and_report(site):
         "index.html",
         "executive.html",
         "hr/calibration.html",
+        "hr/calibration-pack-engineering-ic.html",
         "hr/merit.html",
         "hr/promotion.html",
         "hr/unmatched-accounts.html",
@@ -982,15 +1017,24 @@ def test_executive_and_hr_pages(site):
     assert '<span class="status no-data">no data</span>' in executive
     figures = figure_specs(executive)
     assert {"distribution", "department_trend", "department_bands", "signals", "succession", "merit"} <= set(figures)
-    distribution = figures["distribution"]["data"][0]
-    counted = Counter(band(SCORES[e])[0] for e in ACTIVE)
-    assert dict(zip(distribution["x"], distribution["y"])) == pytest.approx(
-        {b: 100 * counted[b] / len(ACTIVE) for b in distribution["x"]}, abs=0.05
+    # Ratings as submitted, final and the target side by side (not the score bands, on target by construction).
+    submitted, final, target = figures["distribution"]["data"]
+    assert [submitted["name"], final["name"], target["name"]] == ["Submitted by managers", "Final", "Target"]
+    data = make_data()
+    rated = data.calibrated["submitted_rating"].dropna()
+    assert dict(zip(submitted["x"], submitted["y"])) == pytest.approx(
+        {b: 100 * (rated == b).mean() for b in submitted["x"]}, abs=0.05
     )
+    finals = data.final_ratings["final_rating"].dropna()
+    assert dict(zip(final["x"], final["y"])) == pytest.approx(
+        {b: 100 * (finals == b).mean() for b in final["x"]}, abs=0.05
+    )
+    assert "Merit by rating" in executive and "Merit budget used" not in executive
+    assert "gender Male (see the HR calibration report)" in executive
     calibration = (root / "hr" / "calibration.html").read_text(encoding="utf-8")
     inflation = figure_specs(calibration)["inflation"]["data"][0]
     assert dict(zip(inflation["y"], inflation["x"])) == {"Ada Lovelace": 52.0, "Alan Turing": -4.0}
-    assert "Katherine Johnson" in calibration and "yes" in calibration  # a suggestion and a fairness flag
+    assert "Katherine Johnson" in calibration and "adverse impact" in calibration  # a suggestion and a flag
     unmatched = (root / "hr" / "unmatched-accounts.html").read_text(encoding="utf-8")
     assert "Mallory &lt;b&gt;" in unmatched and "no email in jira" in unmatched
     assert "Mallory &lt;b&gt; Jones (7), 0.93" in unmatched and "10%" in unmatched
@@ -1084,3 +1128,19 @@ def test_an_empty_warehouse_builds_the_fixed_pages(tmp_path):
     report = build_site(empty, tmp_path / "site")
     assert report.pages == 1 + 1 + 5 and report.largest_individual_kb == 0
     assert "No complete quarter yet" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_calibration_meeting_pack_has_what_the_meeting_decides_on(site):
+    root, _ = site
+    pack = (root / "hr" / "calibration-pack-engineering-ic.html").read_text(encoding="utf-8")
+    for heading in ("Distribution against the target", "Boundary cases", "Outliers and their evidence",
+                    "Managers furthest from the target", "Decisions still missing"):  # fmt: skip
+        assert f"<h2>{heading}</h2>" in pack
+    assert "@media print" in pack and "just above a lower band" in pack
+    decided = make_data().final_ratings.query("rating_source == 'decision'")["employee_id"].iloc[0]
+    pending = pack.split("<h2>Decisions still missing</h2>", 1)[1]
+    assert f"people/{decided}.html" not in pending and "people/" in pending
+    calibration = (root / "hr" / "calibration.html").read_text(encoding="utf-8")
+    assert 'href="../hr/calibration-pack-engineering-ic.html"' in calibration
+    assert "Rating history" in calibration and "committee:Engineering" in calibration
+    assert "Final (meeting" in calibration
