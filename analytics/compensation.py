@@ -1,9 +1,13 @@
-"""Merit planning: a rating x compa-ratio matrix, scaled per department pool so each pool's budget is spent.
+"""Merit planning: a rating x compa-ratio matrix, scaled so the budget is spent and the same cell
+pays the same wherever it can.
 
-Every department is one pool with budget ``budget_share x payroll``. Each employee's matrix % is
-multiplied by one scale ``k`` shared by the whole pool and capped at ``cap_multiple x budget_share``;
-``k`` is solved exactly so the pool spends its budget (the guide's optimiser only ever scaled down and
-left money unspent). A common ``k`` and cap keep the matrix's order: within a compa band a higher
+Every department is one pool. When the pools share one budget share (the default), the company's
+budget (``budget_share x payroll``) is spent with one scale ``k`` for everyone, and each pool is
+allocated its matrix cost at that scale: a Meets in Sales and a Meets in Engineering of the same compa
+band get the same %. When HR sets pools their own shares, each pool spends its own budget with its own
+``k``, and ``merit_cells`` shows per cell how the pools differ. Everyone's % is capped at
+``cap_multiple x budget_share``; ``k`` is solved exactly (the guide's optimiser only ever scaled down
+and left money unspent). A common ``k`` and cap keep the matrix's order: within a compa band a higher
 rating never gets less. Hires during the cycle cost in proportion to their months of service.
 
 Configuration arrives as DataFrames mirroring the dbt seeds ``merit_matrix``, ``compa_ratio_bands``,
@@ -43,6 +47,8 @@ POOL_COLUMNS = (
     "headcount",
     "payroll",
     "budget_share",
+    "payroll_budget",
+    "allocation",
     "budget",
     "spent",
     "used_pct",
@@ -51,6 +57,7 @@ POOL_COLUMNS = (
     "scale",
     "note",
 )
+CELL_COLUMNS = ("department", "rating", "compa_band", "people", "merit_pct", "min_merit_pct", "max_merit_pct", "capped")
 DEFAULT_BUDGET_ROW = "*"  # merit_budgets row that applies to every department without its own row
 _INTERVAL_CLOSED = ("left", "right", "both", "neither")  # pandas.Interval's vocabulary
 
@@ -111,10 +118,21 @@ def plan_merit(
     pool_codes, departments = pd.factorize(staff["department"], sort=True)
     budget_share = _budget_shares(pd.Index(departments), budgets)
     payroll = np.bincount(pool_codes, salary, len(departments))
-    budget = _floor_cents(budget_share * payroll) / 100
+    payroll_budget = _floor_cents(budget_share * payroll) / 100
     cap = params.cap_multiple * budget_share
     weight = proration * salary  # what a merit % of 1.0 would cost, per employee
-    scale = _pool_scale(pool_codes, matrix_pct, weight, cap, budget)
+    shared = len(departments) > 1 and np.unique(budget_share).size == 1
+    if shared:  # one company budget, one scale: each pool gets what its people's cells cost
+        total = _floor_cents(budget_share[0] * payroll.sum()) / 100
+        everyone = np.zeros(len(staff), dtype=np.int64)
+        scale = np.full(len(departments), _pool_scale(everyone, matrix_pct, weight, cap[:1], np.array([total]))[0])
+        cost = np.bincount(
+            pool_codes, np.minimum(scale[pool_codes] * matrix_pct, cap[pool_codes]) * weight, len(departments)
+        )
+        budget = _floor_cents(total * cost / cost.sum()) / 100 if cost.sum() > 0 else payroll_budget
+    else:
+        budget = payroll_budget
+        scale = _pool_scale(pool_codes, matrix_pct, weight, cap, budget)
 
     k, employee_cap = scale[pool_codes], cap[pool_codes]
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -154,11 +172,29 @@ def plan_merit(
             "department": departments,
             "payroll": payroll,
             "budget_share": budget_share,
+            "payroll_budget": payroll_budget,
+            "allocation": "company budget by matrix cost" if shared else "own budget",
             "budget": budget,
             "scale": scale,
         }
     )
     return MeritPlan(plan, _pool_summary(plan, pools, eligible=(matrix_pct > 0) & (weight > 0)))
+
+
+def merit_cells(plan: pd.DataFrame) -> pd.DataFrame:
+    """Per pool, rating and compa band: people, the mean merit % (and its range) and how many were
+    capped; with shared budgets a cell pays the same in every pool, with pools' own budgets this shows
+    how they differ."""
+    if plan.empty:
+        return pd.DataFrame(columns=list(CELL_COLUMNS))
+    cells = plan.groupby(["department", "rating", "compa_band"], as_index=False).agg(
+        people=("employee_id", "size"),
+        merit_pct=("merit_pct", "mean"),
+        min_merit_pct=("merit_pct", "min"),
+        max_merit_pct=("merit_pct", "max"),
+        capped=("capped", "sum"),
+    )
+    return cells[list(CELL_COLUMNS)]
 
 
 def _pool_summary(plan: pd.DataFrame, pools: pd.DataFrame, eligible: np.ndarray) -> pd.DataFrame:
@@ -275,6 +311,19 @@ def _validated_employees(employees: pd.DataFrame) -> pd.DataFrame:
         reject_rows(staff, given & staff[column].isna(), f"has a non-numeric {column}", name="employees")
     reject_rows(staff, staff["salary"].isna(), "has no salary", name="employees")
     reject_rows(staff, staff["salary"] < 0, "has a negative salary", name="employees")
+    reject_rows(staff, staff["salary"] == 0, "has a salary of 0", name="employees")
+    reject_rows(staff, staff["compa_ratio"] < 0, "has a negative compa_ratio", name="employees")
+    if "pay_currency" in employees:
+        currencies = employees["pay_currency"].dropna().unique()
+        if len(currencies) > 1:
+            minority = employees["pay_currency"] != pd.Series(employees["pay_currency"]).mode().iloc[0]
+            reject_rows(
+                employees,
+                minority & employees["pay_currency"].notna(),
+                f"is paid in another currency: pools add salaries, so a plan needs one currency "
+                f"(found {', '.join(sorted(map(str, currencies)))})",
+                name="employees",
+            )
     staff["hire_date"] = pd.to_datetime(staff["hire_date"], errors="coerce")
     reject_rows(staff, staff["hire_date"].isna(), "has a missing or invalid hire_date", name="employees")
     return staff.sort_values(["department", "employee_id"], kind="stable", ignore_index=True)
@@ -343,6 +392,11 @@ def _budget_shares(departments: pd.Index, budgets: pd.DataFrame) -> np.ndarray:
         raise ValueError(f"merit_budgets: duplicate departments {shares.index[shares.index.duplicated()].tolist()}")
     if shares.isna().any() or (shares < 0).any():
         raise ValueError(f"merit_budgets: budget_share must be >= 0 for {shares.index[~(shares >= 0)].tolist()}")
+    if (shares > 1).any():
+        raise ValueError(
+            f"merit_budgets: budget_share {shares[shares > 1].iloc[0]:g} for {shares.index[shares > 1][0]!r} is "
+            "above 1: a budget share is a fraction of payroll (0.04 for 4%)"
+        )
     chosen = shares.reindex(departments).fillna(shares.get(DEFAULT_BUDGET_ROW, np.nan))
     if chosen.isna().any():
         raise ValueError(

@@ -22,6 +22,12 @@ DEVELOPMENT_AREAS = {
     "scope": "Leadership and mentorship",
     "business_impact": "Business impact and strategic thinking",
 }
+FACTOR_NAMES = {
+    "performance_history": "rating history",
+    "skill_gap": "skills against the next level",
+    "scope": "leadership and scope",
+    "business_impact": "business impact",
+}
 TOP_OF_LADDER = "Top of ladder"
 NO_DATA = "No data"
 NO_DEVELOPMENT_AREA = "None"
@@ -63,6 +69,9 @@ class PromotionConfig(BaseModel):
     development_thresholds: dict[str, float] = Field(
         default_factory=lambda: {"skill_gap": 70.0, "scope": 60.0, "business_impact": 60.0}
     )
+    # The share of factor weight with data a level needs (seed readiness_levels.min_coverage); the
+    # guide sets none, so by default any coverage reaches any level.
+    readiness_min_coverage: dict[str, float] = Field(default_factory=dict)
 
     @model_validator(mode="after")
     def _consistent(self) -> PromotionConfig:
@@ -76,6 +85,12 @@ class PromotionConfig(BaseModel):
             raise ValueError("readiness_levels need at least two levels, the lowest starting at 0")
         if len(set(self.readiness_levels.values())) != len(self.readiness_levels):
             raise ValueError("readiness_levels must have distinct min_score values")
+        if not set(self.readiness_min_coverage) <= set(self.readiness_levels):
+            raise ValueError("readiness_min_coverage may only name readiness levels")
+        if any(not 0 <= v <= 1 for v in self.readiness_min_coverage.values()):
+            raise ValueError("readiness_min_coverage values are shares of factor weight, 0-1")
+        if self.readiness_min_coverage.get(self.levels_best_first[-1], 0) > 0:
+            raise ValueError("the lowest readiness level cannot require coverage: everyone with data must have a level")
         if not set(self.development_thresholds) <= set(DEVELOPMENT_AREAS):
             raise ValueError(f"development_thresholds may only name {', '.join(DEVELOPMENT_AREAS)}")
         return self
@@ -122,6 +137,11 @@ class PromotionConfig(BaseModel):
             history_weights=tuple(weight for _, weight in history),
             band_points=dict(zip(band_points["band"], band_points["points"].astype(float), strict=True)),
             development_thresholds=thresholds,
+            readiness_min_coverage=dict(
+                zip(readiness_levels["readiness"], readiness_levels["min_coverage"].astype(float), strict=True)
+            )
+            if "min_coverage" in readiness_levels
+            else {},
             **{name: params[name] for name in scalars if name in params},
         )
 
@@ -130,7 +150,8 @@ def performance_history_score(history: pd.DataFrame, config: PromotionConfig) ->
     """Weighted points of each employee's most recent ratings, renormalised over the ratings that exist.
 
     One rating of Strong scores 80 (not 0.5 x 80). Rows with no rating are ignored; employees with
-    none are absent from the result. Cycles must sort chronologically ('2026-Q3').
+    none are absent from the result. Cycles are quarters, '2026-Q3' or 'Q3-2026', ordered by date;
+    another label is rejected.
     """
     require_columns(history, HISTORY_COLUMNS, "history")
     rated = history.loc[history["rating"].notna() & history["employee_id"].notna(), list(HISTORY_COLUMNS)]
@@ -138,7 +159,7 @@ def performance_history_score(history: pd.DataFrame, config: PromotionConfig) ->
     points = rated["rating"].map(config.band_points).to_numpy(dtype=float)
     reject_rows(rated, np.isnan(points), f"a rating band not in {', '.join(config.band_points)}", name="history")
     employee, ids = pd.factorize(rated["employee_id"])
-    cycle = pd.factorize(rated["cycle"], sort=True)[0]
+    cycle = _quarter_number(rated)
     order = np.lexsort((-cycle, employee))  # most recent first within each employee
     repeated = (employee[order][1:] == employee[order][:-1]) & (cycle[order][1:] == cycle[order][:-1])
     same_cycle = np.zeros(len(rated), dtype=bool)
@@ -152,8 +173,21 @@ def performance_history_score(history: pd.DataFrame, config: PromotionConfig) ->
     return pd.Series(weighted / total_weight, index=pd.Index(ids, name="employee_id"), name="performance_history")
 
 
+_QUARTER = re.compile(r"^(?:(?P<y1>\d{4})-Q(?P<q1>[1-4])|Q(?P<q2>[1-4])-(?P<y2>\d{4}))$")
+
+
+def _quarter_number(rated: pd.DataFrame) -> np.ndarray:
+    """Each row's cycle as quarters since year 0, so cycles sort by date and not as text."""
+    parts = rated["cycle"].astype("str").str.extract(_QUARTER)
+    reject_rows(rated, parts.isna().all(axis=1), "a cycle that is not a quarter like 2026-Q3", name="history")
+    year = parts["y1"].fillna(parts["y2"]).astype(int).to_numpy()
+    quarter = parts["q1"].fillna(parts["q2"]).astype(int).to_numpy()
+    return year * 4 + quarter - 1
+
+
 def skill_gap_score(gaps: pd.DataFrame, config: PromotionConfig) -> pd.Series:
-    """100 x (1 - total shortfall / (competencies required x max gap)), clipped to [0, 100].
+    """100 x (1 - total shortfall / (competencies required x max gap)), each competency's shortfall
+    capped at the max gap (so one far-off skill cannot outweigh the others).
 
     Only competencies the next level requires and that have a measured gap count; employees with
     none are absent from the result.
@@ -241,7 +275,10 @@ def promotion_readiness(
     out["composite_score"] = composite
     out["factor_count"] = present.sum(axis=1)
     out["coverage"] = weight_present / weights.sum()
-    out["readiness"] = pd.Series(np.where(at_top, TOP_OF_LADDER, _readiness_level(composite, config)), dtype="str")
+    coverage = weight_present / weights.sum()
+    level, held = _readiness_level(composite, coverage, config)
+    out["readiness"] = pd.Series(np.where(at_top, TOP_OF_LADDER, level), dtype="str")
+    out["readiness_note"] = pd.Series(np.where(at_top, None, held), dtype="str")
     areas = _development_areas(factors, _competencies_below(required).reindex(ids), people["next_level"], config)
     out["development_areas"] = areas.where(~np.isnan(composite))
     return out
@@ -263,12 +300,30 @@ def succession(readiness: pd.DataFrame, employees: pd.DataFrame, config: Promoti
     return totals.astype({"headcount": "int64", "ready_now": "int64", "ready_in_6_months": "int64"})
 
 
-def _readiness_level(composite: np.ndarray, config: PromotionConfig) -> np.ndarray:
-    labels = config.levels_best_first[::-1]
-    floors = np.array([config.readiness_levels[label] for label in labels])
+def _readiness_level(
+    composite: np.ndarray, coverage: np.ndarray, config: PromotionConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each composite's level: the best whose floor it reaches with the coverage that level needs;
+    and where the coverage held it below the level its score reaches, a note saying so."""
+    labels = config.levels_best_first
     rounded = np.round(composite, _SCORE_DECIMALS)
-    position = np.searchsorted(floors, np.nan_to_num(rounded, nan=floors[0]), side="right") - 1
-    return np.where(np.isnan(rounded), NO_DATA, np.asarray(labels, dtype=object)[position])
+    by_score = np.array([rounded >= config.readiness_levels[label] for label in labels])
+    needed = np.array([config.readiness_min_coverage.get(label, 0.0) for label in labels])
+    allowed = by_score & (np.round(coverage, _SCORE_DECIMALS)[None, :] >= needed[:, None])
+    level = allowed.argmax(axis=0)
+    score_level = by_score.argmax(axis=0)
+    names = np.asarray(labels, dtype=object)
+    held = np.array(
+        [
+            f"held below {names[s]}: data covers {c:.0%} of the factor weight, {names[s]} needs {needed[s]:.0%}"
+            if lv != s
+            else None
+            for lv, s, c in zip(level, score_level, coverage)
+        ],
+        dtype=object,
+    )
+    missing = np.isnan(rounded)
+    return np.where(missing, NO_DATA, names[level]), np.where(missing, None, held)
 
 
 def _development_areas(
@@ -296,6 +351,13 @@ def _development_areas(
         + pd.Series(below.to_numpy(), dtype="str")
     )
     areas = areas.where(listed.isna(), (areas + "; ").where(areas != "", "") + listed)
+    unknown = factors.isna().to_numpy()
+    not_assessed = pd.Series(
+        [", ".join(FACTOR_NAMES[f] for f, gap in zip(FACTORS, row) if gap) for row in unknown], dtype="str"
+    )
+    note = "not assessed for lack of data: " + not_assessed
+    # "None" only when every factor had data: no development area is not the same as no evidence.
+    areas = areas.where(not_assessed == "", (areas + "; ").where(areas != "", "") + note)
     return areas.where(areas != "", NO_DEVELOPMENT_AREA)
 
 
@@ -321,9 +383,14 @@ class _RequiredGaps:
         rows = rows.assign(shortfall=rows["gap_to_next_level"].astype(float).clip(lower=0))
         return cls(rows, employee, pd.Index(ids, name="employee_id"))
 
+    def capped_shortfall(self, max_gap: float) -> np.ndarray:
+        return self.rows["shortfall"].clip(upper=max_gap).to_numpy()
+
 
 def _skill_gap_score(required: _RequiredGaps, config: PromotionConfig) -> pd.Series:
-    shortfall = np.bincount(required.employee, required.rows["shortfall"].to_numpy(), minlength=len(required.ids))
+    shortfall = np.bincount(
+        required.employee, required.capped_shortfall(config.max_gap_per_skill), minlength=len(required.ids)
+    )
     counted = np.bincount(required.employee, minlength=len(required.ids))
     score = 100 * (1 - shortfall / (counted * config.max_gap_per_skill))
     return pd.Series(np.clip(score, 0, 100), index=required.ids, name="skill_gap")

@@ -81,9 +81,10 @@ def hr_calibration(org: Org, links: Links) -> dict:
             "Inflation before",
             "Inflation after",
             "Leniency (bands)",
-            "Distribution test p-value",
+            "Distance from target beyond chance",
+            "Distribution test p-value (exact, corrected)",
         ],
-        numeric=(1, 2, 3, 4, 5, 6),
+        numeric=(1, 2, 3, 4, 5, 6, 7),
     )
     for row in by_manager.itertuples():
         href = links.managers.get(row.manager_id)
@@ -95,7 +96,8 @@ def hr_calibration(org: Org, links: Links) -> dict:
                 signed_pct(row.inflation_before),
                 signed_pct(row.inflation_after),
                 number(row.leniency),
-                number(row.chi2_pvalue, 3),
+                pct_points(_excess(row)),
+                number(row.pvalue_corrected, 3),
             ]
         )
 
@@ -272,6 +274,12 @@ def hr_calibration(org: Org, links: Links) -> dict:
         "packs": packs,
         "history": history,
     }
+
+
+def _excess(row) -> float | None:
+    if missing(row.target_distance) or missing(row.chance_distance):
+        return None
+    return (row.target_distance - row.chance_distance) * 100
 
 
 def _group_note(row) -> str:

@@ -18,7 +18,14 @@ from .cycle import CYCLE_TABLES, calibrate_cycle, calibrate_cycles, with_unrated
 from .fairness import fairness_report
 from .final import final_ratings
 from .outliers import rating_outliers
-from .report import calibration_report, calibration_variance, rating_inflation
+from .report import (
+    calibration_report,
+    calibration_variance,
+    chance_distance,
+    distribution_pvalue,
+    rating_inflation,
+    target_distance,
+)
 from .suggestions import (
     calibration_score,
     evidence_agreement,
@@ -38,6 +45,8 @@ __all__ = [
     "calibration_report",
     "calibration_score",
     "calibration_variance",
+    "chance_distance",
+    "distribution_pvalue",
     "default_target",
     "evidence_agreement",
     "evidence_weight",
@@ -48,6 +57,7 @@ __all__ = [
     "rating_outliers",
     "run_workflow",
     "suggest_ratings",
+    "target_distance",
     "with_unrated",
     "workflow_audit_rows",
 ]

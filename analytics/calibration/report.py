@@ -1,12 +1,16 @@
-"""Calibration report: rating inflation, distribution vs target with chi-square, leniency, calibration variance."""
+"""Calibration report: rating inflation, distribution against the target (an exact multinomial test
+where expected counts are small, the false discovery rate controlled across the groups), leniency,
+and the calibration variance: how far managers sit from the target beyond what chance gives."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+from statsmodels.stats.multitest import multipletests
 
 from analytics.validation import require_columns
 
@@ -45,8 +49,12 @@ def calibration_report(
 
     One row per group with team_size, rated_count (submitted ratings), inflation_before/after (%, from
     submitted/suggested ranks), submitted_share_<band>, suggested_share_<band>, target_share_<band>,
-    chi2_pvalue (goodness of fit of the submitted counts to the target; NaN with nobody rated) and
-    leniency (mean submitted rank minus mean data-driven rank of the people having both; > 0 = lenient).
+    distribution_pvalue (goodness of fit of the submitted counts to the target: exact multinomial where
+    an expected count is below 5, chi-square otherwise; NaN with nobody rated), pvalue_corrected (the
+    same, Benjamini-Hochberg across the groups of the report), target_distance (half the sum of absolute
+    share differences from the target, 0-1), chance_distance (what a team of that size rated at random
+    from the target reaches on average) and leniency (mean submitted rank minus mean data-driven rank
+    of the people having both; > 0 = lenient).
     """
     by = list(by)
     bands = _bands_best_first(target)
@@ -79,41 +87,106 @@ def calibration_report(
         report[f"submitted_share_{slug}"] = summary[f"submitted_n_{slug}"] / rated
         report[f"suggested_share_{slug}"] = summary[f"suggested_n_{slug}"] / suggested_total
         report[f"target_share_{slug}"] = share
-    report["chi2_pvalue"] = _chi2_pvalues(
-        summary[[f"submitted_n_{_band_slug(b)}" for b in bands["band"]]].to_numpy(dtype=float),
-        bands["share"].to_numpy(),
-    )
+    observed = summary[[f"submitted_n_{_band_slug(b)}" for b in bands["band"]]].to_numpy(dtype=np.int64)
+    shares = tuple(bands["share"].to_numpy())
+    pvalues = np.array([distribution_pvalue(row, shares) for row in observed])
+    report["distribution_pvalue"] = pvalues
+    report["pvalue_corrected"] = np.nan
+    tested = ~np.isnan(pvalues)
+    if tested.any():
+        report.loc[tested, "pvalue_corrected"] = multipletests(pvalues[tested], method="fdr_bh")[1]
+    report["target_distance"] = [target_distance(row, shares) for row in observed]
+    report["chance_distance"] = [chance_distance(int(n), shares) if n else np.nan for n in observed.sum(axis=1)]
     report["leniency"] = summary["leniency"]
     return report.reset_index()
 
 
-def _chi2_pvalues(observed: np.ndarray, shares: np.ndarray) -> np.ndarray:
-    """scipy.stats.chisquare p-value per row of band counts against the target shares."""
-    totals = observed.sum(axis=1)
-    pvalues = np.full(totals.shape, np.nan)
-    rated = totals >= 1
-    if rated.any():
-        expected = totals[rated, None] * shares[None, :]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            pvalues[rated] = stats.chisquare(observed[rated], expected, axis=1).pvalue
-    return pvalues
+EXACT_BELOW = 5  # an expected count below this makes the chi-square approximation unreliable: exact test
+_EXACT_MAX_N = 80  # beyond this many people every band's expected count is large enough anyway
+_CHANCE_DRAWS = 20_000  # Monte Carlo draws for the chance distance of teams beyond _EXACT_MAX_N
+
+
+@lru_cache(maxsize=256)
+def _outcomes(n: int, bands: int) -> np.ndarray:
+    """Every way ``n`` people can fall into ``bands`` bands (rows of counts)."""
+    if bands == 1:
+        return np.array([[n]], dtype=np.int64)
+    return np.vstack([np.column_stack([np.full(len(rest), k), rest]) for k in range(n + 1)
+                      for rest in [_outcomes(n - k, bands - 1)]])  # fmt: skip
+
+
+@lru_cache(maxsize=256)
+def _exact_table(n: int, shares: tuple[float, ...]) -> tuple[dict[tuple[int, ...], float], float]:
+    """Per outcome of ``n`` people the exact p-value (the probability of every outcome at most as likely),
+    and the expected distance from the target under chance."""
+    outcomes = _outcomes(n, len(shares))
+    pmf = stats.multinomial.pmf(outcomes, n, shares)
+    order = np.argsort(pmf, kind="stable")
+    cumulative = np.cumsum(pmf[order])
+    at_most = np.searchsorted(pmf[order], pmf * (1 + 1e-9), side="right") - 1
+    pvalues = np.minimum(cumulative[at_most], 1.0)
+    distance = 0.5 * np.abs(outcomes / n - np.asarray(shares)).sum(axis=1)
+    return dict(zip(map(tuple, outcomes.tolist()), pvalues.tolist())), float((pmf * distance).sum())
+
+
+def distribution_pvalue(counts: Sequence[int] | np.ndarray, shares: Sequence[float]) -> float:
+    """How likely counts at least this far from the target are if the ratings followed it: exact
+    multinomial where an expected count is below ``EXACT_BELOW``, chi-square otherwise; NaN for none."""
+    counts = np.asarray(counts, dtype=np.int64)
+    n = int(counts.sum())
+    if n == 0:
+        return float("nan")
+    shares = tuple(float(x) for x in shares)
+    if n <= _EXACT_MAX_N and (n * np.asarray(shares) < EXACT_BELOW).any():
+        return _exact_table(n, shares)[0][tuple(counts.tolist())]
+    return float(stats.chisquare(counts, n * np.asarray(shares)).pvalue)
+
+
+def target_distance(counts: Sequence[int] | np.ndarray, shares: Sequence[float]) -> float:
+    """Half the sum of absolute differences between the counts' shares and the target's (0-1)."""
+    counts = np.asarray(counts, dtype=float)
+    return float("nan") if counts.sum() == 0 else float(0.5 * np.abs(counts / counts.sum() - np.asarray(shares)).sum())
+
+
+@lru_cache(maxsize=1024)
+def _chance_distance(n: int, shares: tuple[float, ...]) -> float:
+    if n <= _EXACT_MAX_N:
+        return _exact_table(n, shares)[1]
+    draws = np.random.default_rng(n).multinomial(n, shares, size=_CHANCE_DRAWS)
+    return float((0.5 * np.abs(draws / n - np.asarray(shares)).sum(axis=1)).mean())
+
+
+def chance_distance(n: int, shares: Sequence[float]) -> float:
+    """The distance from the target a team of ``n`` reaches on average when rated at random from it."""
+    return _chance_distance(n, tuple(float(x) for x in shares))
 
 
 def calibration_variance(
     calibrated: pd.DataFrame,
+    target: pd.DataFrame,
     rank_column: str = "submitted_rank",
     manager_column: str = "manager_id",
 ) -> float:
-    """Coefficient of variation (%) of the per-manager mean rank: std / mean x 100 (guide target < 10%).
+    """How far managers' rating distributions sit from the target beyond chance, in percentage points.
 
-    Each manager with at least one rated person is one observation, whatever the team size; std is the
-    population std (ddof=0) because all managers of the cycle are measured, not a sample of them.
+    For each manager with a rated person, the distance of their team's distribution from the target
+    (``target_distance``) less what a team of that size rated at random from the target reaches on
+    average (``chance_distance``); the mean over managers. About 0 for managers whose ratings follow
+    the target, whatever their team sizes; 75 when everyone is rated Strong under the guide's target.
     People without a manager_id form one group. NaN when nobody is rated. Call with
     rank_column="submitted_rank" for before and "suggested_rank" for after calibration.
     """
+    bands = _bands_best_first(target)
     require_columns(calibrated, (rank_column, manager_column), "calibrated")
-    ranks = calibrated[rank_column].astype(float)
-    per_manager = ranks.groupby(calibrated[manager_column], dropna=False).mean().dropna()
-    if per_manager.empty:
+    ranks = calibrated[rank_column].astype("Float64")
+    counts = (
+        pd.DataFrame({rank: (ranks == rank).fillna(False).astype(int) for rank in bands["band_rank"]})
+        .groupby(calibrated[manager_column].fillna("(none)").to_numpy())
+        .sum()
+    )
+    counts = counts[counts.sum(axis=1) > 0]
+    if counts.empty:
         return float("nan")
-    return float(per_manager.std(ddof=0) / per_manager.mean() * 100)
+    shares = tuple(bands["share"])
+    excess = [target_distance(row, shares) - chance_distance(int(row.sum()), shares) for row in counts.to_numpy()]
+    return float(np.mean(excess) * 100)

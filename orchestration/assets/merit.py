@@ -12,7 +12,9 @@ TABLES = {
     "merit_plan": "Per employee: the merit increase of the latest cycle's final rating and compa-ratio band, "
     "scaled so each department pool is spent as fully as the caps allow, with lump sums above "
     "the range maximum.",
-    "merit_pools": "Per department pool: payroll, budget, spent and share of the budget used.",
+    "merit_pools": "Per department pool: payroll, the budget its own share of payroll gives, the budget allocated "
+    "(pools sharing one budget share get the company budget in proportion to their matrix cost), spent and share used.",
+    "merit_cells": "Per pool, final rating and compa band: people and the merit % they get (mean, range, capped).",
 }
 SEEDS = ("merit_matrix", "compa_ratio_bands", "merit_budgets", "merit_parameters")
 DEPS = [
@@ -37,7 +39,7 @@ def merit_budget(context: dg.AssetExecutionContext, warehouse: Warehouse):
         return
     employees = warehouse.read(
         f"""
-        select e.employee_id, e.department, e.salary, f.final_rating as rating, e.compa_ratio,
+        select e.employee_id, e.department, e.salary, e.pay_currency, f.final_rating as rating, e.compa_ratio,
                e.pay_range_max, e.hire_date
         from marts.dim_employees as e
         join {GROUP}.final_ratings as f on f.employee_id = e.employee_id and f.cycle = ?
@@ -49,7 +51,11 @@ def merit_budget(context: dg.AssetExecutionContext, warehouse: Warehouse):
     )
     tables = {
         name: frame.assign(cycle=cycle.cycle, cycle_state=cycle.cycle_state)
-        for name, frame in (("merit_plan", plan), ("merit_pools", pools))
+        for name, frame in (
+            ("merit_plan", plan),
+            ("merit_pools", pools),
+            ("merit_cells", compensation.merit_cells(plan)),
+        )
     }
     warehouse.replace_cycles(GROUP, tables, frozen)
     used = {row.department: round(float(row.used_pct), 4) for row in pools.itertuples()}

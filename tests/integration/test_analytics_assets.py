@@ -21,6 +21,7 @@ TABLES = {
     "rating_audit",
     "merit_plan",
     "merit_pools",
+    "merit_cells",
     "promotion_readiness",
     "succession_pipeline",
     "top_performer_signals",
@@ -99,6 +100,8 @@ def test_merit_pools_are_spent_to_the_cent_without_overspending(analysed):
     spent = plan.groupby("department")["increase"].sum()
     assert (spent.reindex(pools["department"]).to_numpy() - pools["spent"].to_numpy() < 0.01).all()
     assert (plan.loc[plan["rating"] == "Improvement", "increase"] == 0).all()
+    cells = frame(warehouse, "select * from analytics.merit_cells")
+    assert cells.groupby(["rating", "compa_band"])["merit_pct"].nunique().max() == 1  # one share: one % per cell
 
 
 def test_a_review_cycle_is_its_quarter_and_merit_rewards_the_twelve_months_ending_with_it(analysed):

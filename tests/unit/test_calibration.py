@@ -12,6 +12,7 @@ from analytics.calibration import (
     calibration_report,
     calibration_score,
     calibration_variance,
+    chance_distance,
     default_target,
     evidence_agreement,
     evidence_weight,
@@ -376,8 +377,12 @@ def test_report_per_manager_on_the_guide_example():
     assert row["submitted_share_improvement"] == 0
     assert row["suggested_share_meets"] == pytest.approx(0.5)
     assert row["target_share_exceptional"] == pytest.approx(0.10)
-    expected_p = stats.chisquare([1, 3, 2, 0], [0.6, 1.5, 3.0, 0.9]).pvalue
-    assert row["chi2_pvalue"] == pytest.approx(expected_p)
+    # Expected counts 0.6 / 1.5 / 3 / 0.9: the exact multinomial test, not chi-square.
+    outcomes = [(a, b, c, 6 - a - b - c) for a in range(7) for b in range(7 - a) for c in range(7 - a - b)]
+    pmf = stats.multinomial.pmf(outcomes, 6, TARGET["share"])
+    observed = stats.multinomial.pmf([1, 3, 2, 0], 6, TARGET["share"])
+    assert row["distribution_pvalue"] == pytest.approx(pmf[pmf <= observed * (1 + 1e-9)].sum())
+    assert row["target_distance"] == pytest.approx(0.5 * (abs(1 / 6 - 0.1) + abs(0.5 - 0.25) + abs(1 / 3 - 0.5) + 0.15))
     assert row["leniency"] == 0
 
 
@@ -388,7 +393,7 @@ def test_report_counts_unrated_people_and_gives_nan_without_ratings():
     report = calibration_report(forced(team), TARGET).set_index("manager_id")
     assert report.loc["M2", "team_size"] == 2
     assert report.loc["M2", "rated_count"] == 0
-    assert np.isnan(report.loc["M2", "chi2_pvalue"])
+    assert np.isnan(report.loc["M2", "distribution_pvalue"])
     assert np.isnan(report.loc["M2", "inflation_before"])
     assert np.isnan(report.loc["M2", "submitted_share_meets"])
     assert not np.isnan(report.loc["M2", "inflation_after"])
@@ -413,22 +418,57 @@ def test_report_per_calibration_group():
 
 def test_report_of_an_empty_frame_is_empty():
     report = calibration_report(forced(guide_team().iloc[:0]), TARGET)
-    assert report.empty and "chi2_pvalue" in report.columns
+    assert report.empty and "distribution_pvalue" in report.columns
+
+
+def test_a_one_person_team_rated_exceptional_is_not_significant():
+    # Chi-square on an expected count of 0.1 gave p = 0.029; the exact test gives 0.10.
+    team = ratings_frame(["Exceptional"], [90.0])
+    row = calibration_report(forced(team), TARGET).iloc[0]
+    assert row["distribution_pvalue"] == pytest.approx(0.10)
+
+
+def test_manager_p_values_are_corrected_for_the_number_of_managers():
+    rng = np.random.default_rng(3)
+    teams = [
+        ratings_frame(list(rng.choice(TARGET["band"], 5, p=TARGET["share"])), [50.0] * 5, manager_id=f"M{m}")
+        .assign(employee_id=[f"M{m}E{i}" for i in range(5)])
+        for m in range(80)
+    ]  # fmt: skip
+    report = calibration_report(forced(pd.concat(teams, ignore_index=True)), TARGET)
+    assert (report["pvalue_corrected"] >= report["distribution_pvalue"] - 1e-12).all()
+    assert (report["pvalue_corrected"] < 0.05).sum() == 0  # ratings drawn from the target: nobody stands out
 
 
 # --- calibration_variance -------------------------------------------------------------------------
 
 
-def test_variance_is_the_coefficient_of_variation_of_manager_means():
-    frame = pd.DataFrame({"manager_id": ["A", "A", "B", "C"], "submitted_rank": [2, 2, 4, 3]})
-    means = np.array([2.0, 4.0, 3.0])  # a single-person manager counts like the others
-    assert calibration_variance(frame) == pytest.approx(means.std() / means.mean() * 100)
+def variance_teams(ratings_per_team: list[list[str]]) -> pd.DataFrame:
+    return pd.concat(
+        [ratings_frame(r, [50.0] * len(r), manager_id=f"M{i}").assign(employee_id=[f"M{i}E{j}" for j in range(len(r))])
+         for i, r in enumerate(ratings_per_team)],
+        ignore_index=True,
+    )  # fmt: skip
 
 
-def test_variance_is_zero_for_one_manager_and_nan_without_ratings():
-    assert calibration_variance(pd.DataFrame({"manager_id": ["A", "A"], "submitted_rank": [1, 4]})) == 0
+def test_variance_of_random_teams_rated_from_the_target_is_about_zero():
+    # The coefficient of variation of manager means read 17.6% for perfectly calibrated teams of four.
+    rng = np.random.default_rng(5)
+    teams = variance_teams([list(rng.choice(TARGET["band"], 4, p=TARGET["share"])) for _ in range(400)])
+    assert abs(calibration_variance(suggest_ratings(teams, TARGET), TARGET)) < 3
+
+
+def test_variance_when_everyone_is_rated_strong_is_the_distance_from_the_target():
+    # Everyone Strong read 0% (all managers' means equal); it is as far from the target as can be.
+    teams = variance_teams([["Strong"] * 40, ["Strong"] * 40])
+    assert calibration_variance(suggest_ratings(teams, TARGET), TARGET) == pytest.approx(
+        75 - 100 * chance_distance(40, TARGET["share"]), abs=1e-6
+    )
+
+
+def test_variance_is_nan_without_ratings():
     empty = pd.DataFrame({"manager_id": ["A"], "submitted_rank": pd.array([None], dtype="Int64")})
-    assert np.isnan(calibration_variance(empty))
+    assert np.isnan(calibration_variance(empty, TARGET))
 
 
 def test_variance_drops_after_rebalancing():
@@ -440,10 +480,9 @@ def test_variance_drops_after_rebalancing():
         ignore_index=True,
     ).assign(employee_id=[f"E{i}" for i in range(8)])
     calibrated = forced(team)
-    before = calibration_variance(calibrated)
-    after = calibration_variance(calibrated, rank_column="suggested_rank")
-    assert before == pytest.approx(60.0)  # means 4 and 1
-    assert after < before
+    before = calibration_variance(calibrated, TARGET)
+    after = calibration_variance(calibrated, TARGET, rank_column="suggested_rank")
+    assert before > 40 and after < before
 
 
 # --- rating_outliers ------------------------------------------------------------------------------

@@ -6,7 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analytics.compensation import PLAN_COLUMNS, POOL_COLUMNS, plan_merit, service_proration
+from analytics.compensation import (
+    CELL_COLUMNS,
+    PLAN_COLUMNS,
+    POOL_COLUMNS,
+    merit_cells,
+    plan_merit,
+    service_proration,
+)
 
 SEEDS = Path(__file__).resolve().parents[2] / "dbt_project" / "seeds"
 CYCLE = ("2025-11-01", "2026-10-31")
@@ -266,7 +273,53 @@ def test_scale_is_exact_on_its_segment():
     """Spend at the solved scale equals the budget before rounding to cents (not just within 0.5%)."""
     result, pools = plan(random_company(9, 2_000, departments=3))
     unrounded = (result["merit_pct"] * result["proration"] * result["salary"]).groupby(result["department"]).sum()
-    assert unrounded.to_numpy() == pytest.approx(pools["budget"].to_numpy(), rel=1e-9)
+    assert unrounded.to_numpy() == pytest.approx(pools["budget"].to_numpy(), abs=0.01)  # allocated in cents
+    assert unrounded.sum() == pytest.approx(pools["payroll_budget"].sum(), rel=1e-9)
+
+
+def test_pools_sharing_one_budget_share_pay_the_same_cell_the_same():
+    # One scale per pool made a Sales Meets get 5.33% while an Engineering Exceptional got 5.05%.
+    eng = team(
+        ("e1", 100_000, "Exceptional", 1.0),
+        ("e2", 100_000, "Exceptional", 1.0),
+        ("e3", 100_000, "Strong", 1.0),
+        ("e4", 100_000, "Meets", 1.0),
+        department="Engineering",
+    )
+    sales = team(("s1", 100_000, "Meets", 1.0), ("s2", 100_000, "Meets", 1.0), ("s3", 100_000, "Improvement", 1.0),
+                 department="Sales")  # fmt: skip
+    result, pools = plan(pd.concat([eng, sales], ignore_index=True))
+    per_cell = result.groupby(["rating", "compa_band"])["merit_pct"].nunique()
+    assert (per_cell == 1).all()
+    merit = result.set_index("employee_id")["merit_pct"]
+    assert merit["e1"] > merit["e3"] > merit["s1"] == merit["e4"]
+    pools = pools.set_index("department")
+    assert pools["allocation"].unique().tolist() == ["company budget by matrix cost"]
+    assert pools["budget"].sum() == pytest.approx(pools["payroll_budget"].sum(), abs=0.02)
+    assert pools.loc["Engineering", "budget"] > pools.loc["Engineering", "payroll_budget"]  # more good ratings
+    assert (pools["spent"] <= pools["budget"]).all() and (pools["used_pct"] >= 99.5).all()
+
+
+def test_pools_with_their_own_budget_share_fill_it_and_the_cells_show_the_difference():
+    budgets = pd.DataFrame({"department": ["*", "Sales"], "budget_share": [0.04, 0.02]})
+    sales = team(("s1", 80_000, "Strong", 1.0), ("s2", 70_000, "Meets", 0.9), department="Sales")
+    result, pools = plan(pd.concat([GUIDE_TEAM, sales]), budgets)
+    assert set(pools["allocation"]) == {"own budget"}
+    cells = merit_cells(result).set_index(["department", "rating", "compa_band"])
+    assert cells.loc[("Sales", "Strong", "mid"), "merit_pct"] < cells.loc[("Eng", "Strong", "mid"), "merit_pct"]
+    assert list(merit_cells(result).columns) == list(CELL_COLUMNS)
+
+
+def test_a_budget_share_in_percent_is_rejected():
+    # budget_share = 4 (meaning 4%) gave 725% raises.
+    with pytest.raises(ValueError, match=r"budget_share 4 for '\*' is above 1: .* \(0\.04 for 4%\)"):
+        plan(GUIDE_TEAM, pd.DataFrame({"department": ["*"], "budget_share": [4.0]}))
+
+
+def test_mixed_currencies_are_refused_naming_the_employees():
+    people = GUIDE_TEAM.assign(pay_currency=["USD", "USD", "EUR", "USD"])
+    with pytest.raises(ValueError, match=r"another currency.*found EUR, USD\) \(employee_id carol\)"):
+        plan(people)
 
 
 # --- validation --------------------------------------------------------------------------------------
@@ -279,7 +332,8 @@ def test_scale_is_exact_on_its_segment():
         ({"salary": None}, r"has no salary \(employee_id bob\)"),
         ({"rating": "Superstar"}, r"has a missing or unknown rating \(employee_id bob\)"),
         ({"rating": None}, r"has a missing or unknown rating \(employee_id bob\)"),
-        ({"compa_ratio": -0.5}, r"has a compa_ratio in no compa band \(employee_id bob\)"),
+        ({"compa_ratio": -0.5}, r"has a negative compa_ratio \(employee_id bob\)"),
+        ({"salary": 0.0}, r"has a salary of 0 \(employee_id bob\)"),
         ({"hire_date": None}, r"has a missing or invalid hire_date \(employee_id bob\)"),
         ({"department": None}, r"has no department \(employee_id bob\)"),
         ({"employee_id": "alice"}, r"appears more than once \(employee_id alice\)"),

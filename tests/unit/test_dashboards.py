@@ -340,7 +340,10 @@ def make_data(**overrides) -> SiteData:
                 "inflation_before": infl,
                 "inflation_after": 0.5,
                 "leniency": 0.3,
-                "chi2_pvalue": 0.2,
+                "distribution_pvalue": 0.2,
+                "pvalue_corrected": 0.4,
+                "target_distance": 0.3,
+                "chance_distance": 0.25,
                 **{
                     f"{k}_share_{b}": 0.25
                     for k in ("submitted", "suggested", "target")

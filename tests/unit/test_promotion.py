@@ -65,7 +65,11 @@ def test_seeds_mirror_the_guide_defaults():
         pd.read_csv(SEEDS / "promotion_parameters.csv"),
         pd.read_csv(SEEDS / "promotion_band_points.csv"),
     )
-    assert config == CONFIG
+    # The guide's model, plus the evidence each readiness level needs (the guide sets none).
+    assert config.model_copy(update={"readiness_min_coverage": {}}) == CONFIG
+    assert config.readiness_min_coverage == {
+        "Ready now": 0.75, "Ready in 6 months": 0.6, "Ready in 12 months": 0.4, "Not ready": 0.0,
+    }  # fmt: skip
     assert config.history_weights == (0.5, 0.3, 0.2)
     assert config.levels_best_first == ["Ready now", "Ready in 6 months", "Ready in 12 months", "Not ready"]
 
@@ -322,3 +326,49 @@ def test_succession_counts_per_department_and_level():
         {"department": "Engineering", "level": "VP", "headcount": 1, "ready_now": 0, "ready_in_6_months": 0},
         {"department": "Sales", "level": "IC2", "headcount": 1, "ready_now": 1, "ready_in_6_months": 0},
     ]
+
+
+SEEDED = PromotionConfig.from_seeds(
+    *(pd.read_csv(SEEDS / f"{n}.csv") for n in ("promotion_factors", "readiness_levels", "promotion_parameters",
+                                                  "promotion_band_points"))
+)  # fmt: skip
+
+
+def test_thin_evidence_is_not_ready_now_and_has_no_claimed_development_area():
+    # Scope data only (coverage 0.2) gave readiness 100, "Ready now", development areas "None".
+    out = readiness_of(employees("a"), scope_rows=[("a", 3, 4)], config=SEEDED).loc["a"]
+    assert out["composite_score"] == pytest.approx(100.0) and out["coverage"] == pytest.approx(0.2)
+    assert out["readiness"] == "Not ready"
+    assert out["readiness_note"] == "held below Ready now: data covers 20% of the factor weight, Ready now needs 75%"
+    assert (
+        out["development_areas"] != "None"
+        and "not assessed for lack of data: rating history" in (out["development_areas"])
+    )
+
+
+def test_enough_coverage_reaches_the_level_its_score_does():
+    out = readiness_of(
+        employees("a"),
+        hist=[("a", "2026-Q3", "Exceptional")],
+        gap_rows=[("a", "Execution", 3, 0.0)],
+        scope_rows=[("a", 3, 4)],
+        config=SEEDED,
+    ).loc["a"]
+    assert out["coverage"] == pytest.approx(0.85) and out["readiness"] == "Ready now"
+    assert pd.isna(out["readiness_note"])
+
+
+def test_a_skill_gap_is_capped_per_competency():
+    # Gaps [4, 0, 0] scored 33.3; with each shortfall capped at max_gap_per_skill = 2, 66.7.
+    score = skill_gap_score(
+        gaps(("a", "Execution", 5, 4.0), ("a", "Communication", 3, 0.0), ("a", "Collaboration", 3, 0.0)), CONFIG
+    )
+    assert score["a"] == pytest.approx(100 * (1 - 2 / 6))
+
+
+def test_cycles_sort_by_date_not_as_text():
+    # 'Q4-2025', 'Q1-2026', 'Q3-2025' sorted as text made Q4-2025 the latest.
+    rows = history(("a", "Q4-2025", "Strong"), ("a", "Q1-2026", "Exceptional"), ("a", "Q3-2025", "Improvement"))
+    assert performance_history_score(rows, CONFIG)["a"] == pytest.approx(0.5 * 100 + 0.3 * 80 + 0.2 * 30)
+    with pytest.raises(ValueError, match=r"a cycle that is not a quarter like 2026-Q3 \(employee_id a\)"):
+        performance_history_score(history(("a", "FY2026", "Strong")), CONFIG)
