@@ -14,6 +14,7 @@ over the suggestions) and `workflow`, which runs the cycles not yet closed and s
 
 from .audit import AUDIT_IDENTITY, audit_rows, workflow_audit_rows
 from .bands import default_target
+from .bias import distrusted_ratings, manager_bias
 from .cycle import CYCLE_TABLES, calibrate_cycle, calibrate_cycles, with_unrated
 from .fairness import fairness_report
 from .final import final_ratings
@@ -31,6 +32,7 @@ from .suggestions import (
     evidence_agreement,
     evidence_weight,
     largest_remainder_counts,
+    leniency,
     suggest_ratings,
 )
 from .workflow import WORKFLOW_TABLES, run_workflow
@@ -48,11 +50,14 @@ __all__ = [
     "chance_distance",
     "distribution_pvalue",
     "default_target",
+    "distrusted_ratings",
     "evidence_agreement",
     "evidence_weight",
     "fairness_report",
     "final_ratings",
     "largest_remainder_counts",
+    "leniency",
+    "manager_bias",
     "rating_inflation",
     "rating_outliers",
     "run_workflow",

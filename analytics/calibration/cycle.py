@@ -36,7 +36,7 @@ def calibrate_cycle(
 ) -> dict[str, pd.DataFrame]:
     """Every calibration output (``CYCLE_TABLES``) for one review cycle's ratings.
 
-    ``params`` are the calibration_parameters seed: judgement_weight, leniency_shrinkage,
+    ``params`` are the calibration_parameters seed: judgement_weight,
     reference_agreement, min_evidence_weight, min_group_size, min_band_gap, evidence_metrics, top_rank, min_impact_ratio, min_fairness_group, fairness_alpha.
     ``ratings`` may carry each person's ``coverage`` and ``credited_share`` (see ``evidence_weight``).
     """
@@ -44,9 +44,7 @@ def calibrate_cycle(
     evidence = evidence_weight(ratings, target, params["reference_agreement"])
     thin = evidence < params["min_evidence_weight"]
     ratings = ratings.assign(
-        calibration_score=calibration_score(
-            ratings, target, params["judgement_weight"], params["leniency_shrinkage"], params["reference_agreement"]
-        ),
+        calibration_score=calibration_score(ratings, target, params["judgement_weight"], params["reference_agreement"]),
         evidence_weight=evidence.round(3),
         evidence_note=np.where(thin, "evidence too thin to suggest a change: ranked by the manager's rating", None),
     )

@@ -131,11 +131,28 @@ def evidence_weight(ratings: pd.DataFrame, target: pd.DataFrame, reference_agree
     return trust * person
 
 
+def leniency(gap: pd.Series, manager: pd.Series) -> pd.Series:
+    """Each row's manager leniency: the manager's mean ``gap`` (submitted minus data-driven rank),
+    shrunk toward zero by empirical Bayes. The shrinkage is estimated, not fixed: how far managers'
+    mean gaps spread beyond what their team sizes' noise explains (method of moments) decides how much
+    of a manager's mean is habit; a small team's one gap, or a company whose managers do not really
+    differ, is mostly shrunk away. 0 for rows without a gap's manager."""
+    known = gap.notna()
+    groups = gap[known].groupby(manager[known].fillna(MISSING_GROUP_LABEL))
+    n, mean = groups.count(), groups.mean()
+    spread = ((gap[known] - groups.transform("mean")) ** 2).sum()
+    dof = int(known.sum()) - len(n)
+    within = spread / dof if dof > 0 else float(gap[known].var(ddof=0) or 0.0)
+    between = max(0.0, float((mean**2).mean() - (within / n).mean())) if len(n) else 0.0
+    weight = between / (between + within / n) if between > 0 else mean * 0.0
+    shrunk = (weight * mean).fillna(0)
+    return manager.fillna(MISSING_GROUP_LABEL).map(shrunk).fillna(0).astype(float)
+
+
 def calibration_score(
     ratings: pd.DataFrame,
     target: pd.DataFrame,
     judgement_weight: float = 0.4,
-    leniency_shrinkage: float = 2.0,
     reference_agreement: float = 0.6,
 ) -> pd.Series:
     """The evidence a calibration session ranks people by, 0-100 (NaN without a performance score).
@@ -144,25 +161,22 @@ def calibration_score(
     both standardised over the cycle: the manager's weighs `judgement_weight`, the data
     `1 - judgement_weight` times the person's `evidence_weight`, so evidence that cannot be trusted
     (thin coverage, uncredited activity, scores that do not agree with ratings across the cycle) does
-    not move anyone. Leniency is the manager's mean (submitted rank - data-driven rank), shrunk toward
-    zero by `leniency_shrinkage` pseudo-ratings so that one person's gap does not wholly cancel a small
-    team's rating, and trusted as far as the cycle's evidence is. Two noisy views of the same
-    performance rank people better than either alone; without a submitted rating the performance
-    score counts alone.
+    not move anyone. Leniency is the manager's mean (submitted rank - data-driven rank) shrunk by
+    empirical Bayes (``leniency``), and trusted as far as the cycle's evidence is. A rating marked in
+    ``rating_distrusted`` (its manager was found to rate the person's group lower at equal evidence)
+    does not enter the blend, nor that manager's leniency. Two noisy views of the same performance rank
+    people better than either alone; without a submitted rating the performance score counts alone.
     """
     if not 0 <= judgement_weight <= 1:
         raise ValueError(f"judgement_weight {judgement_weight} is not within 0-1")
-    if leniency_shrinkage < 0:
-        raise ValueError(f"leniency_shrinkage {leniency_shrinkage} is negative")
     bands = _bands_best_first(target)
     score = _checked_ratings(ratings, (), "performance_score")
     evidence = evidence_weight(ratings, target, reference_agreement)
     trust = min(1.0, evidence_agreement(ratings, target) / reference_agreement)
-    submitted = _to_ranks(ratings, "submitted_rating", bands).astype(float)
+    distrusted = ratings.get("rating_distrusted", pd.Series(False, index=ratings.index)).fillna(False).astype(bool)
+    submitted = _to_ranks(ratings, "submitted_rating", bands).astype(float).where(~distrusted)
     gap = submitted - _to_ranks(ratings, "data_driven_band", bands).astype(float)
-    per_manager = gap.groupby(ratings["manager_id"].fillna(MISSING_GROUP_LABEL))
-    leniency = (per_manager.transform("sum") / (per_manager.transform("count") + leniency_shrinkage)).fillna(0)
-    data, judged = _standardised(score), _standardised(submitted - trust * leniency)
+    data, judged = _standardised(score), _standardised(submitted - trust * leniency(gap, ratings["manager_id"]))
     data_weight = (1 - judgement_weight) * evidence
     total = data_weight + judgement_weight
     blended = (data_weight * data + judgement_weight * judged) / total.where(total > 0)

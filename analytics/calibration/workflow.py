@@ -12,10 +12,11 @@ from analytics.validation import require_columns
 
 from .audit import workflow_audit_rows
 from .bands import _bands_best_first, _to_ranks
-from .cycle import CYCLE_TABLES, calibrate_cycles, fairness_stages, with_unrated
+from .bias import distrusted_ratings, manager_bias
+from .cycle import CYCLE_TABLES, FAIRNESS_ATTRIBUTES, calibrate_cycles, fairness_stages, with_unrated
 from .final import final_ratings
 
-WORKFLOW_TABLES = (*CYCLE_TABLES, "final_ratings")
+WORKFLOW_TABLES = (*CYCLE_TABLES, "final_ratings", "manager_bias")
 CYCLE_STATES = ("open", "calibrated", "closed")
 
 
@@ -41,8 +42,11 @@ def run_workflow(
     live = [c for c in cycles["cycle"] if c not in set(frozen) and c in set(ratings["cycle"])]
     if not live:
         return {}
+    bias = _recent_bias(ratings, cycles, target, params).assign(cycle=live[-1])
     ratings = ratings[ratings["cycle"].isin(live)]
+    ratings = ratings.assign(rating_distrusted=distrusted_ratings(ratings, bias))
     tables = calibrate_cycles(ratings, metric_scores, target, params, proposed_at)
+    tables["manager_bias"] = bias
     suggestion_audit = tables.pop("rating_audit")
     tables["calibrated_ratings"] = with_unrated(tables["calibrated_ratings"], unrated[unrated["cycle"].isin(live)])
     tables["final_ratings"] = final_ratings(tables["calibrated_ratings"], decisions, target)
@@ -80,3 +84,19 @@ def _final_fairness(
         ],
         ignore_index=True,
     )
+
+
+def _recent_bias(
+    ratings: pd.DataFrame, cycles: pd.DataFrame, target: pd.DataFrame, params: Mapping[str, float]
+) -> pd.DataFrame:
+    """``manager_bias`` over the last ``bias_cycles`` cycles with ratings (the cycles pooled are named)."""
+    rated_cycles = [c for c in cycles["cycle"] if c in set(ratings["cycle"])][-int(params["bias_cycles"]) :]
+    recent = ratings[ratings["cycle"].isin(rated_cycles)]
+    recent = recent.assign(submitted_rank=_to_ranks(recent, "submitted_rating", _bands_best_first(target)))
+    bias = manager_bias(
+        recent,
+        FAIRNESS_ATTRIBUTES,
+        min_people=int(params["bias_min_people"]),
+        alpha=params["bias_alpha"],
+    )
+    return bias.assign(cycles=", ".join(rated_cycles))

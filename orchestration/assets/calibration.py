@@ -27,6 +27,10 @@ TABLES = {
     "final_ratings": "Per review cycle and everyone employed at its end: the final rating (the calibration "
     "meeting's decision, else the submitted rating, else none), rating_source (decision / submitted / none) and "
     "the reason. Merit and promotion read these, never the suggestions.",
+    "manager_bias": "Per manager with enough people over the recent cycles and per group: the gap in submitted "
+    "rating (bands) against the manager's other people at equal evidence, its 95% interval, the p-value corrected "
+    "for the managers tested, and whether it is flagged (a flagged manager's ratings of the group rated lower do "
+    "not enter the calibration blend).",
     "rating_audit": "Append-only log of every change of a rating: submitted (by the manager), suggested (by the "
     "calibration), decided (by the meeting: who, when, why) and final (when the cycle closed).",
 }
@@ -118,6 +122,7 @@ def rating_calibration(context: dg.AssetExecutionContext, warehouse: Warehouse):
         "forced_in_groups_too_small": int(latest["forced_in_groups_too_small"]),
         "frozen_cycles": ", ".join(sorted(frozen)) or "none",
         "final_from_decisions": int((tables["final_ratings"]["rating_source"] == "decision").sum()),
+        "managers_flagged_for_bias": int(tables["manager_bias"]["flagged"].sum()),
     }
     yield from results(tables, {"calibration_summary": figures})
     yield dg.MaterializeResult(asset_key=key(GROUP, "rating_audit"), metadata={"rows_added": added})

@@ -55,7 +55,15 @@ def test_one_lineage_from_raw_to_marts_grouped_by_layer():
     staging = specs[dg.AssetKey(["staging", "stg_jira__issues"])]
     assert dg.AssetKey(["raw", "jira_issues"]) in {dep.asset_key for dep in staging.deps}
     groups = {key.path[0]: spec.group_name for key, spec in specs.items()}
-    assert groups == {"framework": "framework", "staging": "staging", "intermediate": "intermediate", "marts": "marts"}
+    assert groups == {
+        "framework": "framework",
+        "staging": "staging",
+        "intermediate": "intermediate",
+        "snapshots": "snapshots",
+        "marts": "marts",
+    }
+    history = specs[dg.AssetKey(["marts", "dim_employee_history"])]
+    assert dg.AssetKey(["snapshots", "snp_bamboohr__employees"]) in {dep.asset_key for dep in history.deps}
     marts = {key.path[1] for key in specs if key.path[0] == "marts"}
     assert {
         "dim_employees",

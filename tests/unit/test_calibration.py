@@ -14,11 +14,14 @@ from analytics.calibration import (
     calibration_variance,
     chance_distance,
     default_target,
+    distrusted_ratings,
     evidence_agreement,
     evidence_weight,
     fairness_report,
     final_ratings,
     largest_remainder_counts,
+    leniency,
+    manager_bias,
     rating_inflation,
     rating_outliers,
     suggest_ratings,
@@ -712,13 +715,69 @@ def _two_teams(lenient_shift: int) -> pd.DataFrame:
 
 
 def test_calibration_score_corrects_a_lenient_managers_ratings():
-    scores = calibration_score(_two_teams(lenient_shift=1), default_target(), leniency_shrinkage=0)
+    scores = calibration_score(_two_teams(lenient_shift=1), default_target())
     a, b = scores.iloc[:3].to_numpy(), scores.iloc[3:].to_numpy()
-    # Same performance, one band more lenient: once corrected, the evidence is the same.
+    # Same performance, one band more lenient every time: that is habit, wholly corrected.
     assert np.allclose(a, b)
     assert (np.diff(a) > 0).all() and scores.between(0, 100).all()
-    shrunk = calibration_score(_two_teams(lenient_shift=1), default_target(), leniency_shrinkage=2)
-    assert (shrunk.iloc[3:].to_numpy() > shrunk.iloc[:3].to_numpy()).all()  # partly corrected
+
+
+def test_leniency_is_shrunk_by_how_much_managers_really_differ():
+    rng = np.random.default_rng(2)
+    managers = pd.Series(np.repeat([f"M{i}" for i in range(300)], 4))
+    noise = pd.Series(rng.choice([-1.0, 0.0, 1.0], len(managers)))  # no manager is lenient: gaps are noise
+    raw = noise.groupby(managers).mean()
+    shrunk = leniency(noise, managers).groupby(managers).first()
+    # A fixed 2 pseudo-ratings kept two thirds of each team of four's noise as "leniency".
+    assert raw.abs().max() >= 0.75 and shrunk.abs().max() < raw.abs().max() * 4 / 6 / 2
+    # Where half the managers do rate a band high, their leniency stands.
+    teams = pd.Series(np.repeat([f"L{i}" if i % 2 else f"F{i}" for i in range(20)], 6))
+    gaps = pd.Series(rng.choice([-1.0, 0.0, 0.0, 0.0, 1.0], len(teams))) + teams.str.startswith("L")
+    lenient = leniency(gaps, teams).groupby(teams).first()
+    assert lenient[lenient.index.str.startswith("L")].mean() > 0.8
+    assert lenient[lenient.index.str.startswith("F")].abs().mean() < 0.2
+
+
+def _biased_company(rng) -> pd.DataFrame:
+    """Three cycles of ten managers of ten; manager B0 rates women one band lower at equal evidence."""
+    rows = []
+    for cycle in ("2026-Q1", "2026-Q2", "2026-Q3"):
+        for m in range(10):
+            for i in range(10):
+                evidence = rng.uniform(20, 90)
+                rank = 1 + round(3 * (evidence - 20) / 70 + rng.normal(0, 0.3))
+                gender = "Female" if i % 2 else "Male"
+                if m == 0 and gender == "Female":
+                    rank -= 1
+                rows.append({"cycle": cycle, "employee_id": f"B{m}E{i}", "manager_id": f"B{m}", "gender": gender,
+                             "performance_score": evidence, "submitted_rank": int(np.clip(rank, 1, 4))})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_a_manager_who_rates_one_group_lower_is_flagged_and_their_ratings_leave_the_blend():
+    people = _biased_company(np.random.default_rng(8))
+    bias = manager_bias(people, min_people=8).set_index("manager_id")
+    assert bias.index.tolist() == [f"B{m}" for m in range(10)] and len(bias) == 10  # one test per manager
+    assert bias["flagged"].tolist() == [True] + [False] * 9
+    b0 = bias.loc["B0"]
+    assert b0["value"] == "Female" and b0["gap"] < -0.5 and b0["ci_high"] < 0
+    assert (bias["pvalue_corrected"] >= bias["pvalue"]).all()
+    distrusted = distrusted_ratings(people, bias.reset_index())
+    assert set(people.loc[distrusted, "employee_id"]) == {f"B0E{i}" for i in (1, 3, 5, 7, 9)}
+
+
+def test_a_distrusted_rating_does_not_move_the_calibration_score():
+    ratings = _two_teams(lenient_shift=0).assign(rating_distrusted=[False, False, False, True, True, True])
+    before = calibration_score(ratings, default_target())
+    ratings.loc[3, "submitted_rating"] = "Exceptional"
+    after = calibration_score(ratings, default_target())
+    assert after.iloc[3] == pytest.approx(before.iloc[3])
+
+
+def test_managers_with_too_few_people_are_not_tested():
+    people = _biased_company(np.random.default_rng(8))
+    few = people[people["employee_id"].str[-1].isin(["0", "1", "2", "3"])]
+    assert manager_bias(few, min_people=8).empty
 
 
 def test_calibration_score_without_judgement_keeps_the_performance_order():
