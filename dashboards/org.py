@@ -55,11 +55,10 @@ def _column_groups(df: pd.DataFrame, key: str, columns: list[str]) -> dict[str, 
 
 
 def trusted_models(models: pd.DataFrame) -> set[str]:
-    """The early-signal models whose held-out Brier score beats the base rate's: only they flag people."""
-    if not {"model", "brier", "brier_base_rate"} <= set(models.columns):
+    """The early-signal models the analytics published (they beat the base rate): only they flag people."""
+    if not {"model", "published"} <= set(models.columns):
         return set()
-    beats = pd.to_numeric(models["brier"], errors="coerce") < pd.to_numeric(models["brier_base_rate"], errors="coerce")
-    return set(models.loc[beats.fillna(False).astype(bool), "model"])
+    return set(models.loc[models["published"].fillna(False).astype(bool), "model"])
 
 
 class Org:

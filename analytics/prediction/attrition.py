@@ -15,7 +15,6 @@ from analytics.prediction.features import (
     _empty_rows,
     _Feature,
     _first_last,
-    _format,
     _level_text,
     _monthly_cube,
     _one_hot,
@@ -28,7 +27,6 @@ from analytics.prediction.inputs import (
     _check_unique,
     _month_day,
     _month_number,
-    _numbers,
     _people,
     _positions,
     _tenure_months,
@@ -46,19 +44,6 @@ def _rating_text(bands: pd.DataFrame | None) -> Callable[[pd.DataFrame], pd.Seri
     return render
 
 
-def _compa_text(cuts: tuple[float, float]) -> Callable[[pd.DataFrame], pd.Series]:
-    def render(rows: pd.DataFrame) -> pd.Series:
-        position = rows["pay_range_position"].to_numpy(dtype=float)
-        where = np.select(
-            [position < 0, position > 1, position < cuts[0], position > cuts[1], ~np.isnan(position)],
-            [" (below range)", " (above range)", " (low in range)", " (high in range)", " (mid-range)"],
-            default="",
-        )
-        return "compa-ratio " + _format(rows["compa_ratio"], "{:.2f}") + where
-
-    return render
-
-
 def _attrition_features(one_hot: pd.DataFrame, config: AttritionConfig, bands: pd.DataFrame | None) -> list[_Feature]:
     latest = _level_text("latest performance score", "latest_performance_score", "{:.1f}")
     change = _trend("performance score", "performance_score_change", f"over {config.change_months} months")
@@ -67,7 +52,6 @@ def _attrition_features(one_hot: pd.DataFrame, config: AttritionConfig, bands: p
         _Feature("performance_score_change", change),
         _Feature("latest_rating_rank", _rating_text(bands)),
         _Feature("no_rating", _constant("no manager rating yet"), True),
-        _Feature("compa_ratio", _compa_text(config.range_position_cuts)),
         _Feature("tenure_months", _tenure_text),
         *_category_features(one_hot),
     ]
@@ -102,8 +86,7 @@ def _attrition_rows(
     """One row per snapshot (month boundary after the first month) and person active then with a score."""
     term = people["term_day"].to_numpy()
     regrettable = people["is_regrettable_termination"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-    static = {c: people[c].to_numpy(dtype=float, na_value=np.nan) for c in ("compa_ratio", "pay_range_position")}
-    static |= {column: one_hot[column].to_numpy() for column in one_hot.columns}
+    static = {column: one_hot[column].to_numpy() for column in one_hot.columns}
     chunks = []
     for snapshot in range(first + 1, end + 1):
         label_end = snapshot + config.horizon_months
@@ -126,37 +109,27 @@ def _attrition_rows(
     return _rows_frame(chunks, people)
 
 
-def _pay_range_position(people: pd.DataFrame) -> pd.DataFrame:
-    """Validated pay columns plus where the salary sits in its range (0 = min, 1 = max)."""
-    frame = people.reset_index()
-    salary, low, high, compa = _numbers(frame, ["salary", "pay_range_min", "pay_range_max", "compa_ratio"]).T
-    reject_rows(frame, salary < 0, "negative salary")
-    reject_rows(frame, compa < 0, "negative compa_ratio")
-    reject_rows(frame, (low < 0) | (high < low), "pay range min/max negative or reversed")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        position = np.where(high > low, (salary - low) / (high - low), np.nan)
-    return people.assign(pay_range_position=position)
-
-
 def predict_regrettable_attrition(
     monthly: pd.DataFrame,
     employees: pd.DataFrame,
     ratings: pd.DataFrame,
     config: AttritionConfig | None = None,
     bands: pd.DataFrame | None = None,
+    protected: pd.DataFrame | None = None,
 ) -> EarlySignal:
     """Probability of a regrettable termination within `horizon_months` of each monthly snapshot.
 
     monthly: employee_id, period_start, performance_score (0-100).
-    employees: employee_id, hire_date, termination_date, is_regrettable_termination, compa_ratio, salary,
-        pay_range_min, pay_range_max and the config's categorical_features.
+    employees: employee_id, hire_date, termination_date, is_regrettable_termination and the config's
+        categorical_features. Pay is not a feature: today's compa-ratio on a past snapshot leaks the future
+        (the HRIS history begins with the first build).
     ratings: employee_id, quarter_start, submitted_rank (a quarter's rating counts once the quarter ended).
     bands: optional band, band_rank (e.g. the target distribution) to name ratings in the drivers.
+    protected: optional employee_id and protected attributes, to leave out their proxies and check disparity.
     Predictions ('risk') cover people active at the end of the data.
     """
     config = config or AttritionConfig()
-    columns = ("is_regrettable_termination", "compa_ratio", "salary", "pay_range_min", "pay_range_max")
-    people = _pay_range_position(_people(employees, [*columns, *config.categorical_features]))
+    people = _people(employees, ["is_regrettable_termination", *config.categorical_features])
     cube, first = _monthly_cube(monthly, ["performance_score"], people)
     if bands is not None:
         require_columns(bands, ("band", "band_rank"), "bands")
@@ -164,11 +137,13 @@ def predict_regrettable_attrition(
     features = _attrition_features(one_hot, config, bands)
     extra = {"horizon_months": config.horizon_months}
     if len(cube) == 0:
-        empty = _empty_rows(features, ["pay_range_position"])
-        return _signal(empty, empty, features, config, "risk", extra | {"reason": "no monthly scores"})
+        empty = _empty_rows(features, [])
+        return _signal(
+            empty, empty, features, config, "risk", extra | {"reason": "no monthly scores"}, protected=protected
+        )
     end = first + len(cube)
     rating = _ratings_known(ratings, people, first, end)
     rows = _attrition_rows(cube[:, 0], rating, people, one_hot, first, end, config)
     labelled = rows[rows["label_end"].le(end)].astype({"label": bool})
     current = rows[rows["as_of"].eq(end)]
-    return _signal(labelled, current, features, config, "risk", extra)
+    return _signal(labelled, current, features, config, "risk", extra, protected=protected)

@@ -14,7 +14,13 @@ class _SignalConfig(BaseModel):
     test_share: float = Field(0.3, gt=0, lt=1, description="least share of labelled rows after the cutoff")
     high_cutoff: float = Field(ge=0, le=1, description="probability at or above which the level is 'high'")
     medium_cutoff: float = Field(ge=0, le=1, description="probability at or above which the level is 'medium'")
-    categorical_features: tuple[str, ...] = ("level_group", "role")
+    # Time-varying HRIS attributes (level group, role, pay) are left out by default: the HRIS history
+    # begins with the first build, so a past snapshot would carry today's value, which leaks the future.
+    categorical_features: tuple[str, ...] = ()
+    max_proxy_correlation: float = Field(
+        0.5, gt=0, le=1, description="a feature this correlated with a protected attribute is left out as its proxy"
+    )
+    bootstrap_draws: int = Field(500, ge=50, description="resamples of the held-out rows for the metrics' intervals")
     n_drivers: int = Field(3, ge=1)
     max_train_rows: int = Field(
         20_000,
@@ -52,15 +58,5 @@ class AttritionConfig(_SignalConfig):
 
     horizon_months: int = Field(6, ge=1, description="label window after the snapshot")
     change_months: int = Field(3, ge=1, description="span of the score change feature")
-    range_position_cuts: tuple[float, float] = Field(
-        (1 / 3, 2 / 3), description="position in the pay range below which salary reads low / above which high"
-    )
     high_cutoff: float = Field(0.15, ge=0, le=1)
     medium_cutoff: float = Field(0.05, ge=0, le=1)
-
-    @model_validator(mode="after")
-    def _cuts_ordered(self):
-        low, high = self.range_position_cuts
-        if not 0 <= low <= high <= 1:
-            raise ValueError(f"range_position_cuts {self.range_position_cuts} not within 0 <= low <= high <= 1")
-        return self

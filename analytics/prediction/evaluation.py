@@ -1,4 +1,5 @@
-"""The time split (cutoff, train/test masks, class counts) and the held-out AUC/Brier evaluation."""
+"""The time split (cutoff, train/test masks, class counts) and the held-out AUC/Brier evaluation, with
+bootstrap intervals and whether the model beats the base rate."""
 
 from __future__ import annotations
 
@@ -52,6 +53,30 @@ def _rate(labels: np.ndarray) -> float:
     return float(labels.mean()) if len(labels) else float("nan")
 
 
+def _bootstrap(held_out: np.ndarray, scores: np.ndarray, base_rate: float, draws: int) -> dict[str, float]:
+    """95% percentile intervals of AUC, Brier and the Brier gain over the base rate, resampling the
+    held-out rows (seeded, so a rerun gives the same figures)."""
+    rng = np.random.default_rng(0)
+    picks = rng.integers(0, len(held_out), (draws, len(held_out)))
+    y, p = held_out[picks], scores[picks]
+    brier = ((y - p) ** 2).mean(axis=1)
+    gain = ((y - base_rate) ** 2).mean(axis=1) - brier
+    both = (y.any(axis=1)) & (~y).any(axis=1)
+    auc = np.array([roc_auc_score(y[i], p[i]) for i in np.flatnonzero(both)])
+    interval = {"brier": brier, "brier_gain": gain, "auc": auc}
+    return {
+        f"{name}_ci_{side}": float(np.percentile(values, q)) if len(values) else float("nan")
+        for name, values in interval.items()
+        for side, q in (("low", 2.5), ("high", 97.5))
+    }
+
+
+def beats_base_rate(metrics: dict) -> bool:
+    """A model is published only if its held-out Brier score is below the base rate's."""
+    brier, base = metrics.get("brier"), metrics.get("brier_base_rate")
+    return brier is not None and base is not None and bool(np.isfinite(brier)) and brier < base
+
+
 def _evaluate(examples: pd.DataFrame, names: list[str], config: _SignalConfig) -> tuple[pd.DataFrame, dict]:
     """Train on the label windows ended by the cutoff, score the later ones."""
     labels = examples["label"].to_numpy(dtype=bool)
@@ -61,6 +86,7 @@ def _evaluate(examples: pd.DataFrame, names: list[str], config: _SignalConfig) -
         "auc": float("nan"),
         "brier": float("nan"),
         "brier_base_rate": float("nan"),
+        **{f"{m}_ci_{side}": float("nan") for m in ("auc", "brier", "brier_gain") for side in ("low", "high")},
         "n_train": int(is_train.sum()),
         "n_test": int(is_test.sum()),
         "n_test_positive": int(labels[is_test].sum()),
@@ -80,6 +106,7 @@ def _evaluate(examples: pd.DataFrame, names: list[str], config: _SignalConfig) -
             # Brier is defined with one class too; AUC is not.
             metrics["brier"] = float(brier_score_loss(held_out, scores, labels=[False, True]))
             metrics["brier_base_rate"] = float(np.mean((held_out - metrics["base_rate_train"]) ** 2))
+            metrics |= _bootstrap(held_out, scores, metrics["base_rate_train"], config.bootstrap_draws)
             if reason is None:
                 metrics["auc"] = float(roc_auc_score(held_out, scores))
     metrics["reason"] = reason

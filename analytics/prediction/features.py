@@ -52,6 +52,27 @@ def check_no_protected(columns: Iterable[str]) -> None:
             raise ValueError(f"feature {column!r} uses the protected attribute {source!r}")
 
 
+def proxy_features(
+    examples: pd.DataFrame, names: Sequence[str], protected: pd.DataFrame | None, max_correlation: float
+) -> list[str]:
+    """The features whose correlation with any value of a protected attribute (``protected``:
+    employee_id and the attributes) reaches ``max_correlation`` on the labelled rows: a close proxy
+    is treated like the attribute itself."""
+    if protected is None or examples.empty:
+        return []
+    groups = examples[["employee_id"]].merge(protected, on="employee_id", how="left")
+    indicators = pd.get_dummies(groups.drop(columns="employee_id").astype("string"), dtype=float)
+    proxies = []
+    for name in names:
+        values = pd.to_numeric(examples[name], errors="coerce").reset_index(drop=True)
+        if values.nunique() < 2:
+            continue
+        correlation = indicators.corrwith(values).abs().fillna(0)
+        if (correlation >= max_correlation).any():
+            proxies.append(name)
+    return proxies
+
+
 # --- monthly scores and window statistics ---------------------------------------------------------------
 
 

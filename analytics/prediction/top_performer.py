@@ -38,8 +38,7 @@ SCORE_LABELS = {
     "quality_score": "quality score",
     "efficiency_score": "efficiency score",
     "impact_score": "impact score",
-    "competency_score": "competency score",
-}
+}  # not the competency (360) score: a month would carry its quarter's 360 ratings, given after it
 TOP_PERSON_COLUMNS = ("tenure_months", "in_scope")
 
 
@@ -123,12 +122,14 @@ def predict_top_performers(
     quarterly: pd.DataFrame,
     employees: pd.DataFrame,
     config: TopPerformerConfig | None = None,
+    protected: pd.DataFrame | None = None,
 ) -> EarlySignal:
     """Probability of being top rated in a later quarter, from `feature_months` of monthly scores.
 
-    monthly: employee_id, period_start, the seven *_score columns (0-100), coverage (0-1).
+    monthly: employee_id, period_start, the *_score columns of SCORE_LABELS (0-100), coverage (0-1).
     quarterly: employee_id, period_start (quarter start), band_rank (data-driven).
     employees: employee_id, hire_date, termination_date and the config's categorical_features.
+    protected: optional employee_id and protected attributes, to leave out their proxies and check disparity.
     Predictions ('potential') cover people active at the end of the data, from their last window.
     """
     config = config or TopPerformerConfig()
@@ -140,7 +141,7 @@ def predict_top_performers(
     if len(cube) < config.feature_months:
         empty = _empty_rows(features, TOP_PERSON_COLUMNS)
         too_short = extra | {"reason": f"{len(cube)} month(s) of scores, fewer than feature_months"}
-        return _signal(empty, empty, features, config, "potential", too_short, TOP_PERSON_COLUMNS)
+        return _signal(empty, empty, features, config, "potential", too_short, TOP_PERSON_COLUMNS, protected)
     end = first + len(cube)
     band = _quarter_bands(quarterly, people, first, end - first, config.top_band_rank)
     rows = _top_rows(cube, band, people, one_hot, first, end, config)
@@ -155,4 +156,4 @@ def predict_top_performers(
         frame.assign(tenure_in_scope_months=frame["tenure_months"].clip(upper=scope)) for frame in (labelled, current)
     )
     extra["tenure_limit_months"] = limit
-    return _signal(labelled, current, features, config, "potential", extra, TOP_PERSON_COLUMNS)
+    return _signal(labelled, current, features, config, "potential", extra, TOP_PERSON_COLUMNS, protected)

@@ -15,7 +15,9 @@ TABLES = {
     "from their early months of scores, with the drivers in plain words.",
     "attrition_risk_signals": "Per active employee: the chance of a regrettable departure within the horizon, "
     "with the drivers in plain words.",
-    "early_signal_models": "Per model: held-out AUC and Brier score of the time-based split, sizes and base rates.",
+    "early_signal_models": "Per model: held-out AUC and Brier score of the time-based split with bootstrap 95% "
+    "intervals, sizes and base rates, whether it beats the base rate (only then are its predictions published), "
+    "the features left out as proxies of protected attributes, and the share rated high per group.",
     "early_signal_coefficients": "Per model and feature: the logistic-regression coefficient per standard deviation.",
 }
 DEPS = [
@@ -54,6 +56,7 @@ def early_signals(context: dg.AssetExecutionContext, config: EarlySignalConfig, 
         }
     )
     scores, employees = inputs["scores"], inputs["employees"]
+    protected = employees[["employee_id", *(c for c in prediction.PROTECTED if c in employees)]]
     monthly = scores[scores["period_type"] == "month"].drop(columns="period_type")
     quarterly = scores.loc[scores["period_type"] == "quarter", ["employee_id", "period_start", "band_rank"]]
     top = prediction.predict_top_performers(
@@ -61,6 +64,7 @@ def early_signals(context: dg.AssetExecutionContext, config: EarlySignalConfig, 
         quarterly,
         employees,
         prediction.TopPerformerConfig(feature_months=config.feature_months, C=config.regularisation_c),
+        protected=protected,
     )
     attrition = prediction.predict_regrettable_attrition(
         monthly,
@@ -68,6 +72,7 @@ def early_signals(context: dg.AssetExecutionContext, config: EarlySignalConfig, 
         inputs["ratings"],
         prediction.AttritionConfig(horizon_months=config.attrition_horizon_months, C=config.regularisation_c),
         bands=inputs["bands"],
+        protected=protected,
     )
     models = {"top_performer": top, "regrettable_attrition": attrition}
     # The models score whoever was active in the last scored month; only current staff are listed.
@@ -85,7 +90,7 @@ def early_signals(context: dg.AssetExecutionContext, config: EarlySignalConfig, 
     figures = {
         f"{m}/{k}": float(s.metrics[k])
         for m, s in models.items()
-        for k in ("auc", "brier")
+        for k in ("auc", "brier", "brier_base_rate", "auc_ci_low", "auc_ci_high")
         if s.metrics.get(k) is not None
     }
     context.log.info(f"held-out metrics: {figures or 'none (too few labelled examples)'}")

@@ -496,7 +496,7 @@ def make_data(**overrides) -> SiteData:
     signal_models = pd.DataFrame(
         [
             {
-                "model": "top_performer",
+                "model": model,
                 "auc": 0.86,
                 "brier": 0.14,
                 "brier_base_rate": 0.23,
@@ -504,7 +504,9 @@ def make_data(**overrides) -> SiteData:
                 "n_test_positive": 70,
                 "cutoff": "2026-07-01",
                 "reason": None,
+                "published": True,
             }
+            for model in ("top_performer", "regrettable_attrition")
         ]
     )
     health = pd.DataFrame(
@@ -1147,3 +1149,24 @@ def test_the_calibration_meeting_pack_has_what_the_meeting_decides_on(site):
     assert 'href="../hr/calibration-pack-engineering-ic.html"' in calibration
     assert "Rating history" in calibration and "committee:Engineering" in calibration
     assert "Final (meeting" in calibration
+
+
+def test_attrition_risk_is_not_shown_from_a_model_that_does_not_beat_the_base_rate(tmp_path):
+    data = make_data()
+    models = data.signal_models.assign(
+        published=lambda m: m["model"] != "regrettable_attrition",
+        reason=lambda m: np.where(m["published"], None, "not published: does not beat the base rate"),
+    )
+    root = tmp_path / "site"
+    build_site(make_data(signal_models=models), root)
+    executive = (root / "executive.html").read_text(encoding="utf-8")
+    assert "the model does not beat the base rate yet" in executive
+    assert "High attrition risk" in executive
+    pages = " ".join(p.read_text(encoding="utf-8") for p in (root / "managers").glob("*.html"))
+    assert "high attrition risk" not in pages.replace("band or high attrition risk", "")
+    published = (
+        " ".join(p.read_text(encoding="utf-8") for p in (tmp_path / "both").glob("managers/*.html"))
+        if (build_site(make_data(), tmp_path / "both"))
+        else ""
+    )
+    assert "high attrition risk:" in published  # the same data with the model published does flag someone

@@ -138,13 +138,16 @@ def test_top_performer_model_separates_top_from_the_rest_on_the_held_out_quarter
     assert by_person.loc[best, "potential"] == "high" and by_person.loc[worst, "potential"] == "low"
 
 
-def test_attrition_model_finds_the_underpaid_climbers(flight_org):
+def test_attrition_model_finds_the_climbers_without_reading_todays_pay(flight_org):
     result = attrition(flight_org)
     m = result.metrics
-    assert m["reason"] is None and m["n_test_positive"] >= 5
-    assert m["auc"] > 0.75
+    assert m["n_test_positive"] >= 5 and m["auc"] > 0.6
+    assert m["auc_ci_low"] <= m["auc"] <= m["auc_ci_high"]
+    assert m["brier_ci_low"] <= m["brier"] <= m["brier_ci_high"]
     coefficients = result.coefficients.set_index("feature")["coefficient"]
-    assert coefficients["compa_ratio"] < 0 and coefficients["performance_score_change"] > 0
+    # Pay is not a feature: today's compa-ratio on past snapshots lifted the AUC by leaking the future.
+    assert "compa_ratio" not in coefficients.index and coefficients["performance_score_change"] > 0
+    assert m["published"] and m["brier"] < m["brier_base_rate"]
     assert result.predictions["probability"].std() > 0.02
 
 
@@ -254,19 +257,17 @@ def test_drivers_are_at_most_three_plain_words_reasons(org):
     assert not single.str.contains("; ").any() and (single != "").any()
 
 
-def test_attrition_drivers_spell_out_pay_position_and_score_trend():
+def test_attrition_drivers_spell_out_the_score_trend():
     org = make_flight_org()
     employees, monthly = org["employees"], org["monthly"]
     who = employees.loc[employees["termination_date"].isna(), "employee_id"].iloc[0]
-    mid = float(employees.loc[employees["employee_id"] == who, "pay_range_min"].iloc[0]) / 0.8
-    employees.loc[employees["employee_id"] == who, ["salary", "compa_ratio"]] = [0.82 * mid, 0.82]
     rows = monthly["employee_id"] == who
     monthly.loc[rows, "performance_score"] = 40 + 2.7 * np.arange(rows.sum())
-    predictions = attrition(org).predictions.set_index("employee_id")
-    drivers = predictions.loc[who, "drivers"]
-    assert predictions.loc[who, "risk"] == "high"
-    assert "compa-ratio 0.82 (low in range)" in drivers
-    assert "performance score rising (+8.1 points over 3 months)" in drivers
+    result = attrition(org)
+    predictions = result.predictions.set_index("employee_id")
+    assert result.metrics["published"]
+    assert "performance score rising (+8.1 points over 3 months)" in predictions.loc[who, "drivers"]
+    assert "compa-ratio" not in predictions.loc[who, "drivers"]
 
 
 def test_rating_names_come_from_the_bands_frame(flight_org):
@@ -419,8 +420,6 @@ def test_top_performer_bad_input_names_the_record(org, frame, change, message):
 @pytest.mark.parametrize(
     ("frame", "change", "message"),
     [
-        ("employees", lambda f: set_for(f, "E0007", "salary", -1.0), "negative salary (employee_id E0007)"),
-        ("employees", lambda f: set_for(f, "E0008", "compa_ratio", -0.5), "negative compa_ratio (employee_id E0008)"),
         (
             "employees",
             lambda f: set_for(f, "E0009", "termination_date", f["hire_date"] - pd.Timedelta(days=1)),
@@ -452,3 +451,31 @@ def test_training_beyond_the_row_cap_uses_a_seeded_sample_and_still_learns(org):
     again = top(org, TopPerformerConfig(max_train_rows=150))
     pd.testing.assert_frame_equal(capped.predictions, again.predictions)
     assert not capped.predictions["probability"].equals(top(org).predictions["probability"])
+
+
+def test_a_model_that_does_not_beat_the_base_rate_is_not_published(flight_org):
+    # The attrition Brier 0.0061 was worse than the base rate's 0.0053, yet 4 people were shown as high risk.
+    noisy = dict(flight_org)
+    employees = flight_org["employees"].copy()
+    rng = np.random.default_rng(4)
+    leavers = employees["termination_date"].notna()
+    employees.loc[leavers, "termination_date"] = employees.loc[leavers, "hire_date"] + pd.to_timedelta(
+        rng.integers(200, 900, leavers.sum()), "D"
+    )  # departures at random: nothing in the scores foretells them
+    noisy["employees"] = employees
+    result = attrition(noisy)
+    m = result.metrics
+    assert m["brier"] >= m["brier_base_rate"] and m["brier_gain_ci_low"] < 0
+    assert not m["published"] and "does not beat the base rate" in m["reason"]
+    assert result.predictions["probability"].isna().all() and result.predictions["risk"].isna().all()
+
+
+def test_a_close_proxy_of_a_protected_attribute_is_left_out(org):
+    employees, monthly = org["employees"], org["monthly"]
+    early = employees["hire_date"] < employees["hire_date"].median()  # tenure stands in for this "gender"
+    protected = pd.DataFrame({"employee_id": employees["employee_id"], "gender": np.where(early, "F", "M")})
+    config = TopPerformerConfig(max_proxy_correlation=0.2)  # tenure correlates 0.25 with it, the scores < 0.1
+    result = predict_top_performers(monthly, org["quarterly"], employees, config, protected)
+    assert result.metrics["proxies_left_out"] == "tenure_in_scope_months"
+    assert "tenure_in_scope_months" not in set(result.coefficients["feature"])
+    assert "gender F" in result.metrics["high_share_by_group"] and 0 <= result.metrics["disparity_ratio"] <= 1
