@@ -1164,9 +1164,6 @@ def test_attrition_risk_is_not_shown_from_a_model_that_does_not_beat_the_base_ra
     assert "High attrition risk" in executive
     pages = " ".join(p.read_text(encoding="utf-8") for p in (root / "managers").glob("*.html"))
     assert "high attrition risk" not in pages.replace("band or high attrition risk", "")
-    published = (
-        " ".join(p.read_text(encoding="utf-8") for p in (tmp_path / "both").glob("managers/*.html"))
-        if (build_site(make_data(), tmp_path / "both"))
-        else ""
-    )
+    build_site(make_data(), tmp_path / "published")
+    published = " ".join(p.read_text(encoding="utf-8") for p in (tmp_path / "published" / "managers").glob("*.html"))
     assert "high attrition risk:" in published  # the same data with the model published does flag someone
