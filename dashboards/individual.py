@@ -10,6 +10,7 @@ from .formatting import out_of_100, pct, score, text
 from .org import Org
 from .privacy import enough_peers
 
+WEAKEST = 2  # lowest-scoring metrics named among the development areas
 FACTORS = (
     ("performance_history_score", "Performance history"),
     ("skill_gap_score", "Competencies vs next level"),
@@ -49,6 +50,17 @@ def individual(org: Org, employee_id: str, links: Links) -> dict:
         figures["competencies"] = fg.competency_radar(competencies, next_level or None)
 
     areas = [] if not readiness else [a for a in text(readiness["development_areas"]).split("; ") if a and a != "None"]
+    weakest = sorted(
+        (
+            (s, n)
+            for n, s in zip(metrics["metric_name"], metrics["metric_score"])
+            if isinstance(s, (int, float)) and not np.isnan(s)
+        )
+        if metrics
+        else []
+    )[:WEAKEST]
+    if weakest:
+        areas.append("Weakest metrics this quarter: " + ", ".join(f"{text(n)} ({score(s)})" for s, n in weakest))
     factors = [] if not readiness else [[label, score(readiness.get(column))] for column, label in FACTORS]
 
     feedback = Table(["Cycle", "From", "Competency", "Comment"], empty="No 360 comments yet.")
@@ -56,12 +68,13 @@ def individual(org: Org, employee_id: str, links: Links) -> dict:
         feedback.rows.append([text(cycle), text(rater_type).capitalize(), text(competency), text(comment)])
 
     low_coverage = person["is_low_coverage"]
+    gaps = org.data_gaps(employee_id)
     kpis = [
         kpi(
             "Performance score",
             out_of_100(person["performance_score"]),
-            text(person["rating_band"]),
-            "at-risk" if person["at_risk_band"] else None,
+            text(person["rating_band"]) + (": incomplete data, see below" if gaps else ""),
+            "watch" if gaps else "at-risk" if person["at_risk_band"] else None,
         ),
         kpi(
             "Data coverage",
@@ -86,6 +99,7 @@ def individual(org: Org, employee_id: str, links: Links) -> dict:
         "figures": figures,
         "peer_note": peer_note,
         "development_areas": areas,
+        "data_gaps": gaps,
         "readiness": text(person["readiness"], "not assessed"),
         "readiness_score": score(readiness["composite_score"]) if readiness else "no score",
         "next_level": next_level,

@@ -7,11 +7,12 @@ from collections import Counter
 import numpy as np
 
 from . import figures as fg
-from .cells import Links, Table, kpi, person_cell
-from .formatting import count, name_list, out_of_100, score, text, unique_labels
+from .cells import Cell, Links, Table, kpi, person_cell
+from .formatting import count, name_list, out_of_100, pct, score, signed_pct, text, unique_labels
 from .org import Org
 
 TOP_BOTTOM = 5  # top and bottom performers shown on a manager page
+INFLATION_WATCH = 10.0  # a manager's rating inflation (%) beyond which their own KPI is marked
 
 
 def manager(org: Org, manager_id: str, links: Links) -> dict:
@@ -45,6 +46,7 @@ def manager(org: Org, manager_id: str, links: Links) -> dict:
         "rating_missing",
         "manager_id",
         "is_low_coverage",
+        "coverage",
         "development_areas",
     ]
     rows = [
@@ -108,6 +110,34 @@ def manager(org: Org, manager_id: str, links: Links) -> dict:
             [person_cell(org, employee_id, links, root), text(submitted), text(data_band), text(evidence)]
         )
 
+    final = org.data.final_ratings
+    final = dict(
+        zip(
+            final.loc[final["cycle"] == org.cycle, "employee_id"].astype(str),
+            final.loc[final["cycle"] == org.cycle, "final_rating"],
+        )
+    )
+    roster = Table(
+        ["Person", "Manager", "Score (0-100)", "Band", "Data coverage", f"Final rating {text(org.cycle)}", "Data"],
+        numeric=(2, 4),
+    )
+    for r in sorted(rows, key=lambda r: r["full_name"]):
+        gaps = org.data_gaps(r["employee_id"])
+        roster.rows.append(
+            [
+                person_cell(org, r["employee_id"], links, root),
+                Cell(org.name(r["manager_id"]), href=f"{root}{links.managers[r['manager_id']]}")
+                if r["manager_id"] in links.managers
+                else text(org.name(r["manager_id"])),
+                score(r["score"]),
+                text(r["rating_band"]),
+                pct(r["coverage"]),
+                text(final.get(r["employee_id"]), "none"),
+                Cell("incomplete: " + "; ".join(gaps), status="watch") if gaps else "",
+            ]
+        )
+    by_manager = org.data.calibration_by_manager
+    mine = by_manager[(by_manager["cycle"] == org.cycle) & (by_manager["manager_id"].astype(str) == manager_id)]
     actions = _manager_actions(org, manager_id, rows, missing_ratings, outliers, at_risk)
     scored = int(has_score.sum())
     direct = sum(1 for r in rows if r["manager_id"] == manager_id)
@@ -131,6 +161,12 @@ def manager(org: Org, manager_id: str, links: Links) -> dict:
             "at-risk" if missing_ratings else "healthy",
         ),
         kpi(
+            "Your rating inflation",
+            signed_pct(mine["inflation_before"].iloc[0]) if len(mine) else "n/a",
+            f"your {text(org.cycle)} ratings against the target average",
+            "watch" if len(mine) and abs(mine["inflation_before"].iloc[0]) > INFLATION_WATCH else None,
+        ),
+        kpi(
             "Outliers to discuss",
             count(len(outliers), "rating"),
             "submitted rating far from the data",
@@ -149,6 +185,7 @@ def manager(org: Org, manager_id: str, links: Links) -> dict:
         "at_risk": risk_table,
         "missing_ratings": missing_table,
         "outliers": outlier_table,
+        "roster": roster,
         "cycle": org.cycle,
     }
 
@@ -175,9 +212,16 @@ def _manager_actions(
         actions.append(
             f"Discuss {count(len(outliers), 'rating')} far from the data at calibration: {name_list(described)}."
         )
-    low = sorted(r["full_name"] for r in at_risk if r["at_risk_band"])
+    # An improvement plan waits for complete data: a low score from missing activity is not low performance.
+    low = sorted(r["full_name"] for r in at_risk if r["at_risk_band"] and not org.data_gaps(r["employee_id"]))
+    held = sorted(r["full_name"] for r in at_risk if r["at_risk_band"] and org.data_gaps(r["employee_id"]))
     if low:
         actions.append(f"Agree an improvement plan with {name_list(low)} ({org.low_band} band this quarter).")
+    if held:
+        actions.append(
+            f"Before any improvement plan, have HR complete the data of {name_list(held)} "
+            f"({org.low_band} band on incomplete data)."
+        )
     leaving = sorted(r["full_name"] for r in at_risk if r["at_risk_attrition"])
     if leaving:
         actions.append(f"Have a retention conversation with {name_list(leaving)} (high attrition risk).")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .data import SiteData
-from .formatting import flag, quarter_label, quarter_labels, text
+from .formatting import flag, pct, quarter_label, quarter_labels, text
 from .privacy import MIN_PEER_GROUP, without_pay
 
 RECENT_COMMENT_CYCLES = 2  # an individual page quotes the 360 comments of the organisation's latest cycles
@@ -169,6 +169,21 @@ class Org:
             "employee_id",
             ["competency_name", "others_level", "next_level_required"],
         )
+        # Accounts HR has not linked to anyone whose name suggests this person: their activity is not counted.
+        unmatched = data.unmatched_accounts
+        suggested = (
+            unmatched[unmatched["suggested_employee_id"].notna()]
+            if "suggested_employee_id" in unmatched
+            else unmatched[:0]
+        )
+        self.unlinked_sources = (
+            {
+                str(e): sorted(set(rows["source"]))
+                for e, rows in suggested.groupby(suggested["suggested_employee_id"].astype(str))
+            }
+            if len(suggested)
+            else {}
+        )
         comments = plain_frame(data.comments, employee_id=True).sort_values(
             ["employee_id", "cycle", "rater_type", "competency_name"], ascending=[True, False, True, True]
         )
@@ -230,6 +245,16 @@ class Org:
     def managers(self) -> list[str]:
         """Active people with at least one active person in their reporting line."""
         return [m for m in self.people.index if m in self.line_members]
+
+    def data_gaps(self, employee_id: str) -> list[str]:
+        """Why a person's score may not tell the whole story, in plain words (empty when it can)."""
+        person = self.person.get(employee_id, {})
+        gaps = []
+        if person.get("is_low_coverage"):
+            gaps.append(f"the score rests on data for {pct(person.get('coverage'))} of its weight")
+        for source in self.unlinked_sources.get(employee_id, []):
+            gaps.append(f"a {source} account that may be theirs is not linked yet, so its activity is not counted")
+        return gaps
 
     def period_note(self) -> str:
         return f"Latest complete quarter: {self.quarter}" if self.quarter else "No complete quarter yet"

@@ -18,6 +18,7 @@ TABLES = {
     "calibration_fairness",
     "calibration_summary",
     "final_ratings",
+    "manager_bias",
     "rating_audit",
     "merit_plan",
     "merit_pools",

@@ -1005,12 +1005,38 @@ def test_manager_page_lists_people_at_risk_missing_ratings_and_outliers(site):
     assert "Frances Allen" in html and "Improvement band this quarter" in html  # score 33
     assert "Barbara Liskov" in html and "high attrition risk" in html  # attrition 'high'
     assert f"Submit your {CYCLE} rating for John Backus." in html
+    assert "Agree an improvement plan with Frances Allen" in html  # complete data: the plan stands
     assert "Check the data behind the scores of Edsger Dijkstra" in html  # low coverage
     ceo = (root / "managers" / "90001.html").read_text(encoding="utf-8")
     assert f"Ask Alan Turing to submit the {CYCLE} rating for John Backus." in ceo
     sales = (root / "managers" / "90003.html").read_text(encoding="utf-8")
     assert "Radia Perlman (rated Exceptional, data says Improvement)" in sales
     assert "Win rate 10/100 (0.12 ratio)" in sales
+
+
+def test_manager_page_shows_the_whole_roster_and_the_managers_own_inflation(site):
+    root, _ = site
+    ceo = (root / "managers" / "90001.html").read_text(encoding="utf-8")
+    roster = ceo.split("<h2>Everyone in my reporting line</h2>", 1)[1].split("<h2>", 1)[0]
+    for employee_id in ENGINEERS:
+        assert f"../people/{employee_id}.html" in roster  # everyone, not only those at risk
+    assert 'href="../managers/90002.html"' in roster  # a sub-manager's page
+    assert "Final rating" in roster and "incomplete: the score rests on data for 50%" in roster  # 90013
+    ada = (root / "managers" / "90003.html").read_text(encoding="utf-8")
+    assert "Your rating inflation" in ada and "+52.0%" in ada
+
+
+def test_a_low_score_on_incomplete_data_waits_for_the_data_before_an_improvement_plan(tmp_path):
+    data = make_data()
+    performance = data.performance.copy()
+    frances = performance["employee_id"] == "90015"
+    performance.loc[frances, ["coverage", "is_low_coverage"]] = [0.4, True]
+    build_site(make_data(performance=performance), tmp_path / "site")
+    html = (tmp_path / "site" / "managers" / "90002.html").read_text(encoding="utf-8")
+    assert "Agree an improvement plan with Frances Allen" not in html
+    assert "Before any improvement plan, have HR complete the data of Frances Allen" in html
+    person = (tmp_path / "site" / "people" / "90015.html").read_text(encoding="utf-8")
+    assert "Your score may not tell the whole story: the score rests on data for 40% of its weight" in person
 
 
 def test_executive_and_hr_pages(site):
