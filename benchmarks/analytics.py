@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analytics import compensation, health, prediction, promotion
-from analytics.calibration import calibrate_cycle
+from analytics.calibration import run_workflow
 
 ID_COLUMNS = ("employee_id", "manager_id", "reviewer_id")
 QUERIES = {
@@ -35,6 +35,9 @@ QUERIES = {
     "survey": "select cycle, score from marts.fct_process_survey_responses",
     "appeals": "select cycle, employee_id from marts.fct_rating_appeals",
     "cycles": "select * from marts.dim_review_cycles",
+    "decisions": "select * from marts.fct_calibration_decisions",
+    "unrated": """select cycle, employee_id, manager_id, department, level_group, unrated_reason
+                  from marts.fct_cycle_population where not is_rated""",
 }
 ORG_WIDE = {"cycles"}  # frames not copied: one row per review cycle
 SEEDS = (
@@ -92,35 +95,42 @@ def run(frames: dict[str, pd.DataFrame], seeds: dict[str, pd.DataFrame]) -> dict
     )
     now = pd.Timestamp.now(tz="UTC")
 
-    def calibrate(cycle: str) -> dict[str, pd.DataFrame]:
-        return calibrate_cycle(
-            ratings[ratings["cycle"] == cycle].drop(columns=["quarter_start", "submitted_rank", "submitted_at"]),
-            evidence[evidence["cycle"] == cycle],
+    def workflow(frozen: set[str]) -> dict[str, pd.DataFrame]:
+        return run_workflow(
+            ratings.drop(columns=["quarter_start", "submitted_rank"]),
+            evidence,
+            frames["unrated"],
+            frames["decisions"],
+            frames["cycles"].sort_values("quarter_start"),
             target,
             params,
             now,
+            frozen,
         )
 
-    with timed("calibration, latest cycle", timings):
-        calibrated = calibrate(latest)
-    with timed("calibration, every other cycle", timings):
-        history = [calibrate(cycle) for cycle in sorted(set(ratings["cycle"]) - {latest})]
-    history = pd.concat([c["calibrated_ratings"] for c in [*history, calibrated]], ignore_index=True)
+    earlier = set(ratings["cycle"]) - {latest}
+    with timed("calibration workflow, latest cycle (earlier ones closed)", timings):
+        workflow(earlier)
+    with timed("calibration workflow, every cycle", timings):
+        tables = workflow(set())
+    final = tables["final_ratings"]
 
     merit_staff = (
         employees[employees["is_active"]]
-        .merge(calibrated["calibrated_ratings"][["employee_id", "suggested_rating"]], on="employee_id")
-        .rename(columns={"suggested_rating": "rating"})
+        .merge(final.loc[final["cycle"] == latest, ["employee_id", "final_rating"]], on="employee_id")
+        .rename(columns={"final_rating": "rating"})
+        .dropna(subset=["rating"])
     )
     window = frames["cycles"].set_index("cycle").loc[latest]
     start, end = window["merit_window_start"], window["merit_window_end"]
-    with timed("merit plan", timings):
-        compensation.plan_merit(
+    with timed("merit plan and cells", timings):
+        plan, _ = compensation.plan_merit(
             merit_staff,
             *(seeds[s] for s in ("merit_matrix", "compa_ratio_bands", "merit_budgets", "merit_parameters")),
             start,
             end,
         )
+        compensation.merit_cells(plan)
 
     active = employees[employees["is_active"]].merge(
         seeds["next_level_requirements"][["level", "next_level"]].drop_duplicates(), on="level", how="left"
@@ -134,9 +144,7 @@ def run(frames: dict[str, pd.DataFrame], seeds: dict[str, pd.DataFrame]) -> dict
         )
         readiness = promotion.promotion_readiness(
             active[["employee_id", "department", "level", "next_level", "level_group"]],
-            history[["employee_id", "cycle", "suggested_rating"]]
-            .rename(columns={"suggested_rating": "rating"})
-            .dropna(),
+            final[["employee_id", "cycle", "final_rating"]].rename(columns={"final_rating": "rating"}).dropna(),
             frames["gaps"],
             frames["evidence"].dropna(subset=["projects_led", "mentees"]),
             frames["evidence"]
@@ -149,11 +157,16 @@ def run(frames: dict[str, pd.DataFrame], seeds: dict[str, pd.DataFrame]) -> dict
     scores = frames["scores"]
     monthly = scores[scores["period_type"] == "month"].drop(columns="period_type")
     quarterly = scores.loc[scores["period_type"] == "quarter", ["employee_id", "period_start", "band_rank"]]
+    protected = employees[["employee_id", "gender"]]
     with timed("early signals: top-performer model", timings):
-        prediction.predict_top_performers(monthly, quarterly, employees)
+        prediction.predict_top_performers(monthly, quarterly, employees, protected=protected)
     with timed("early signals: attrition model", timings):
         prediction.predict_regrettable_attrition(
-            monthly, employees, ratings[["employee_id", "quarter_start", "submitted_rank"]], bands=seeds["rating_bands"]
+            monthly,
+            employees,
+            ratings[["employee_id", "quarter_start", "submitted_rank"]],
+            bands=seeds["rating_bands"],
+            protected=protected,
         )
 
     expected = ratings[["cycle", "employee_id", "manager_id"]]

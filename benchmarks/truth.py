@@ -61,8 +61,11 @@ def truth_table(company, warehouse: Warehouse) -> pd.DataFrame:
     """Per cycle and over all: rank correlations with the true performance."""
     with warehouse.connect() as con:
         ratings = con.execute(
-            "select c.cycle, c.employee_id, c.submitted_rank, c.suggested_rank, p.performance_score "
+            "select c.cycle, c.employee_id, c.submitted_rank, c.suggested_rank, b.band_rank as final_rank, "
+            "p.performance_score "
             "from analytics.calibrated_ratings as c join marts.dim_review_cycles as r using (cycle) "
+            "join analytics.final_ratings as f using (cycle, employee_id) "
+            "left join framework.rating_bands as b on b.band = f.final_rating "
             "left join marts.fct_performance_scores as p on p.employee_id = c.employee_id "
             "and p.period_type = 'quarter' and p.period_start = r.quarter_start where c.submitted_rank is not null"
         ).df()
@@ -74,6 +77,7 @@ def truth_table(company, warehouse: Warehouse) -> pd.DataFrame:
             "cycle": cycle, "people": len(group),
             "submitted": correlation(group["truth"], group["submitted_rank"]),
             "calibrated": correlation(group["truth"], group["suggested_rank"]),
+            "final": correlation(group["truth"], group["final_rank"]),
             "performance score": correlation(group["truth"], group["performance_score"]),
         })  # fmt: skip
     return pd.DataFrame(rows)
@@ -111,6 +115,41 @@ def source_checks(company, warehouse: Warehouse) -> dict[str, str]:
     }
 
 
+def analytics_checks(warehouse: Warehouse) -> dict[str, str]:
+    """The decision analytics' own figures: forcing in small groups, fairness flags with their corrected
+    p-values, merit per cell, and the early-signal models' held-out metrics with intervals."""
+    with warehouse.connect() as con:
+        forced = con.execute(
+            "select count(*) from analytics.calibrated_ratings where group_too_small and is_changed"
+        ).fetchone()[0]
+        fairness = con.execute(
+            "select ratings, attribute, value, round(impact_ratio, 2), round(pvalue_corrected, 3), judgement "
+            "from analytics.calibration_fairness where cycle = (select max(cycle) from analytics.calibration_fairness) "
+            "order by ratings, attribute, value"
+        ).fetchall()
+        cells = con.execute(
+            "select rating, compa_band, string_agg(department || ' ' || round(100 * merit_pct, 2) || '%', ', ' "
+            "order by department) from analytics.merit_cells group by all order by 1, 2"
+        ).fetchall()
+        models = con.execute(
+            "select model, auc, auc_ci_low, auc_ci_high, brier, brier_base_rate, published from "
+            "analytics.early_signal_models order by model"
+        ).fetchall()
+        bias = con.execute("select count(*), count(*) filter (where flagged) from analytics.manager_bias").fetchone()
+    checks = {"people whose band was forced in groups below the minimum size": str(forced)}
+    for ratings, attribute, value, ratio, p, judgement in fairness:
+        checks[f"fairness {ratings} {attribute} {value}"] = f"impact ratio {ratio}, corrected p {p}: {judgement}"
+    for rating, band, text in cells:
+        checks[f"merit {rating} / {band}"] = text
+    for model, auc, low, high, brier, base, published in models:
+        checks[f"model {model}"] = (
+            f"AUC {auc:.3f} (95% {low:.3f}-{high:.3f}), Brier {brier:.4f} vs base rate {base:.4f}, "
+            f"{'published' if published else 'not published'}"
+        )
+    checks["managers tested for bias / flagged"] = f"{bias[0]} / {bias[1]}"
+    return checks
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--employees", type=int, default=500)
@@ -122,7 +161,10 @@ def main() -> None:
         company = generate_company(seed=args.seed, employees=args.employees, as_of=args.as_of, profile=name)
         with tempfile.TemporaryDirectory() as tmp:
             warehouse = run_pipeline(company, Path(tmp))
-            table, checks = truth_table(company, warehouse), source_checks(company, warehouse)
+            table, checks = (
+                truth_table(company, warehouse),
+                source_checks(company, warehouse) | analytics_checks(warehouse),
+            )
         print(f"\n== profile {name} ({args.employees} employees, seed {args.seed}): rank correlation with the "
               f"latent true performance")  # fmt: skip
         print(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
