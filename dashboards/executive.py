@@ -176,6 +176,7 @@ def executive(org: Org, links: Links) -> dict:
             "at-risk" if len(fairness) else "healthy",
         ),
         _merit_kpi(data.merit_plan),
+        _readiness_kpi(data.readiness),
         kpi(
             "Process health",
             overall_status or "no data",
@@ -196,6 +197,14 @@ def executive(org: Org, links: Links) -> dict:
         "health": health,
         "overall_status": overall_status,
     }
+
+
+def _readiness_kpi(readiness: pd.DataFrame) -> dict:
+    """Ready-now people with how much of their readiness rests on data."""
+    ready = readiness[readiness["readiness"] == "Ready now"] if "readiness" in readiness else readiness[:0]
+    coverage = ready["coverage"].mean() if len(ready) and "coverage" in ready else None
+    note = f"their data covers {pct(coverage)} of the readiness factors on average" if len(ready) else ""
+    return kpi("Ready for promotion now", count(len(ready), "person"), note)
 
 
 def _attrition_kpi(org: Org) -> dict:

@@ -150,13 +150,14 @@ def hr_promotion(org: Org, links: Links) -> dict:
             "Next level",
             "Readiness",
             "Readiness score (0-100)",
+            "Data coverage",
             "Performance history",
             "Competencies",
             "Scope",
             "Business impact",
             "Development areas",
         ],
-        numeric=(5, 6, 7, 8, 9),
+        numeric=(5, 6, 7, 8, 9, 10),
         empty="Nobody has a readiness score.",
     )
     ranked = active.dropna(subset=["composite_score"]).sort_values(
@@ -169,8 +170,10 @@ def hr_promotion(org: Org, links: Links) -> dict:
                 text(row.department),
                 text(row.level),
                 text(row.next_level),
-                text(row.readiness),
+                text(row.readiness)
+                + (f" ({row.readiness_note})" if not missing(getattr(row, "readiness_note", None)) else ""),
                 score(row.composite_score),
+                pct(row.coverage),
                 score(row.performance_history_score),
                 score(row.skill_gap_score),
                 score(row.scope_score),

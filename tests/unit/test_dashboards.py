@@ -1061,6 +1061,7 @@ def test_executive_and_hr_pages(site):
         {b: 100 * (finals == b).mean() for b in final["x"]}, abs=0.05
     )
     assert "Merit by rating" in executive and "Merit budget used" not in executive
+    assert "Ready for promotion now" in executive and "of the readiness factors on average" in executive
     assert "gender Male (see the HR calibration report)" in executive
     calibration = (root / "hr" / "calibration.html").read_text(encoding="utf-8")
     inflation = figure_specs(calibration)["inflation"]["data"][0]
