@@ -83,24 +83,26 @@ def truth_correlation(con: duckdb.DuckDBPyConnection, cycle: str, ground_truth: 
     """On the sandbox, how close the ratings are to the simulated people's latent performance."""
     if ground_truth is None or not ground_truth.exists():
         return []
+    columns = ["employee_id", "submitted_rank", "suggested_rank", "final_rank"]
     ratings = pd.DataFrame(
         _rows(
             con,
-            "select employee_id, submitted_rank, suggested_rank "
-            "from analytics.calibrated_ratings where cycle = ? and suggested_rank is not null",
+            "select c.employee_id, c.submitted_rank, c.suggested_rank, b.band_rank "
+            "from analytics.calibrated_ratings as c join analytics.final_ratings as f using (cycle, employee_id) "
+            "left join framework.rating_bands as b on b.band = f.final_rating "
+            "where c.cycle = ? and c.suggested_rank is not null",
             [cycle],
         ),
-        columns=["employee_id", "submitted_rank", "suggested_rank"],
+        columns=columns,
     )
     truth = pd.read_csv(ground_truth, dtype={"employee_id": str}).merge(ratings, on="employee_id")
     if len(truth) < 3:
         return []
-    before, after = (
-        spearmanr(truth["true_performance"], truth[column]).statistic for column in ("submitted_rank", "suggested_rank")
-    )
+    submitted, suggested, final = (spearmanr(truth["true_performance"], truth[c]).statistic for c in columns[1:])
     return [
         f"    rank correlation with the sandbox's latent performance ({len(truth)} people): "
-        f"submitted ratings {figure(before, '.3f')}, calibrated {figure(after, '.3f')}"
+        f"submitted ratings {figure(submitted, '.3f')}, suggested {figure(suggested, '.3f')}, "
+        f"final {figure(final, '.3f')}"
     ]
 
 

@@ -25,7 +25,7 @@ from .report import (
     chance_distance,
     distribution_pvalue,
     rating_inflation,
-    target_distance,
+    target_distances,
 )
 from .suggestions import (
     calibration_score,
@@ -62,7 +62,7 @@ __all__ = [
     "rating_outliers",
     "run_workflow",
     "suggest_ratings",
-    "target_distance",
+    "target_distances",
     "with_unrated",
     "workflow_audit_rows",
 ]

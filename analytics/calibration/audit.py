@@ -25,7 +25,9 @@ CLOSED_BY = "cycle closed"
 
 
 def _rows(frame: pd.DataFrame, **columns) -> pd.DataFrame:
-    return pd.DataFrame({c: columns[c] for c in AUDIT_COLUMNS}, index=frame.index).reset_index(drop=True)
+    rows = pd.DataFrame({c: columns[c] for c in AUDIT_COLUMNS}, index=frame.index).reset_index(drop=True)
+    # One timestamp type for every stage, so the stages concatenate without conversion.
+    return rows.assign(proposed_at=pd.to_datetime(rows["proposed_at"], utc=True).astype("datetime64[us, UTC]"))
 
 
 def audit_rows(

@@ -30,23 +30,16 @@ FAIRNESS_COLUMNS = (
 TOO_FEW = "too few to judge"
 
 
-def _stratified_pvalue(in_group: pd.Series, is_top: pd.Series, strata: pd.Series) -> float:
-    """CMH test of top-rating odds, the group against everyone else, within each stratum; strata
-    where either side or either outcome is absent carry no information and are left out."""
-    tables = []
-    for _, rows in pd.DataFrame({"g": in_group, "t": is_top}).groupby(strata.to_numpy(), sort=True):
-        table = np.array(
-            [
-                [(rows["g"] & rows["t"]).sum(), (rows["g"] & ~rows["t"]).sum()],
-                [(~rows["g"] & rows["t"]).sum(), (~rows["g"] & ~rows["t"]).sum()],
-            ],
-            dtype=float,
-        )
-        if (table.sum(axis=0) > 0).all() and (table.sum(axis=1) > 0).all():
-            tables.append(table)
-    if not tables:
+def _stratified_pvalue(in_group: np.ndarray, is_top: np.ndarray, stratum: np.ndarray, strata: int) -> float:
+    """CMH test of top-rating odds, the group against everyone else, within each stratum (codes 0 to
+    ``strata`` - 1); strata where either side or either outcome is absent carry no information and are
+    left out."""
+    cells = np.bincount(stratum * 4 + in_group * 2 + is_top, minlength=strata * 4).reshape(strata, 2, 2)
+    tables = cells[:, ::-1, ::-1].astype(float)  # rows: in group, rest; columns: top, not top
+    informative = (tables.sum(axis=1) > 0).all(axis=1) & (tables.sum(axis=2) > 0).all(axis=1)
+    if not informative.any():
         return float("nan")
-    return float(StratifiedTable(np.dstack(tables)).test_null_odds(correction=True).pvalue)
+    return float(StratifiedTable(np.moveaxis(tables[informative], 0, -1)).test_null_odds(correction=True).pvalue)
 
 
 def fairness_report(
@@ -74,11 +67,17 @@ def fairness_report(
     rated = calibrated[calibrated[rank_column].notna()]
     is_top = rated[rank_column].astype(float) >= top_rank
     present = [c for c in strata if c in rated.columns]
-    stratum = rated[present].astype("str").agg(" / ".join, axis=1) if present else pd.Series("all", index=rated.index)
+    stratum = (
+        rated.groupby(present, dropna=False, sort=False).ngroup().to_numpy()
+        if present
+        else np.zeros(len(rated), dtype=np.int64)
+    )
     tables = []
     for attribute in (a for a in attributes if a in calibrated.columns):
         valued = rated[attribute].notna()
         values = rated.loc[valued, attribute].astype("str")
+        top, where = is_top[valued].to_numpy().astype(np.int64), stratum[valued.to_numpy()]
+        strata_count = int(stratum.max()) + 1 if len(stratum) else 0
         counts = is_top[valued].groupby(values, sort=True).agg(["size", "sum"])
         if counts.empty:
             continue
@@ -101,7 +100,9 @@ def fairness_report(
             for top, size, o_top, o_rest in zip(table["top_count"], table["count"], others_top, others_rest)
         ]
         table["cmh_pvalue"] = [
-            _stratified_pvalue(values == value, is_top[valued], stratum[valued]) if ok else np.nan
+            _stratified_pvalue((values == value).to_numpy().astype(np.int64), top, where, strata_count)
+            if ok
+            else np.nan
             for value, ok in zip(table["value"], judged)
         ]
         table["_judged"] = judged

@@ -26,7 +26,7 @@ def final_ratings(calibrated: pd.DataFrame, decisions: pd.DataFrame, target: pd.
     rejected, naming them."""
     require_columns(calibrated, ("cycle", "employee_id", "submitted_rating", "unrated_reason"), "calibrated")
     require_columns(decisions, DECISION_COLUMNS, "calibration decisions")
-    decisions = decisions[decisions["cycle"].isin(calibrated["cycle"])]
+    decisions = decisions[decisions["cycle"].isin(calibrated["cycle"].unique())]
     _to_ranks(decisions, "final_rating", _bands_best_first(target))
     merged = calibrated[["cycle", "employee_id", "submitted_rating", "unrated_reason"]].merge(
         decisions[list(DECISION_COLUMNS)], on=["cycle", "employee_id"], how="outer", indicator=True

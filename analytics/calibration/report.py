@@ -89,14 +89,16 @@ def calibration_report(
         report[f"target_share_{slug}"] = share
     observed = summary[[f"submitted_n_{_band_slug(b)}" for b in bands["band"]]].to_numpy(dtype=np.int64)
     shares = tuple(bands["share"].to_numpy())
-    pvalues = np.array([distribution_pvalue(row, shares) for row in observed])
+    pvalues = np.array([distribution_pvalue(row, shares) for row in observed], dtype=float)
     report["distribution_pvalue"] = pvalues
     report["pvalue_corrected"] = np.nan
     tested = ~np.isnan(pvalues)
     if tested.any():
         report.loc[tested, "pvalue_corrected"] = multipletests(pvalues[tested], method="fdr_bh")[1]
-    report["target_distance"] = [target_distance(row, shares) for row in observed]
-    report["chance_distance"] = [chance_distance(int(n), shares) if n else np.nan for n in observed.sum(axis=1)]
+    report["target_distance"] = target_distances(observed, shares)
+    sizes = observed.sum(axis=1)
+    chance = {n: chance_distance(int(n), shares) if n else np.nan for n in np.unique(sizes)}
+    report["chance_distance"] = [chance[n] for n in sizes]
     report["leniency"] = summary["leniency"]
     return report.reset_index()
 
@@ -142,10 +144,13 @@ def distribution_pvalue(counts: Sequence[int] | np.ndarray, shares: Sequence[flo
     return float(stats.chisquare(counts, n * np.asarray(shares)).pvalue)
 
 
-def target_distance(counts: Sequence[int] | np.ndarray, shares: Sequence[float]) -> float:
-    """Half the sum of absolute differences between the counts' shares and the target's (0-1)."""
-    counts = np.asarray(counts, dtype=float)
-    return float("nan") if counts.sum() == 0 else float(0.5 * np.abs(counts / counts.sum() - np.asarray(shares)).sum())
+def target_distances(counts: np.ndarray, shares: Sequence[float]) -> np.ndarray:
+    """Per row of band counts, half the sum of absolute differences between its shares and the
+    target's (0-1; NaN for a row of zeros)."""
+    counts = np.atleast_2d(np.asarray(counts, dtype=float))
+    totals = counts.sum(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return 0.5 * np.abs(counts / totals - np.asarray(shares)[None, :]).sum(axis=1)
 
 
 @lru_cache(maxsize=1024)
@@ -188,5 +193,7 @@ def calibration_variance(
     if counts.empty:
         return float("nan")
     shares = tuple(bands["share"])
-    excess = [target_distance(row, shares) - chance_distance(int(row.sum()), shares) for row in counts.to_numpy()]
-    return float(np.mean(excess) * 100)
+    sizes = counts.sum(axis=1).to_numpy()
+    chance = {n: chance_distance(int(n), shares) for n in np.unique(sizes)}
+    excess = target_distances(counts.to_numpy(), shares) - np.array([chance[n] for n in sizes])
+    return float(excess.mean() * 100)

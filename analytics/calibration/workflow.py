@@ -39,7 +39,8 @@ def run_workflow(
     unknown = set(cycles["cycle_state"]) - set(CYCLE_STATES)
     if unknown:
         raise ValueError(f"cycles: unknown cycle_state {sorted(unknown)[0]!r}, expected one of {CYCLE_STATES}")
-    live = [c for c in cycles["cycle"] if c not in set(frozen) and c in set(ratings["cycle"])]
+    rated, frozen = set(ratings["cycle"].unique()), set(frozen)
+    live = [c for c in cycles["cycle"] if c not in frozen and c in rated]
     if not live:
         return {}
     bias = _recent_bias(ratings, cycles, target, params).assign(cycle=live[-1])
@@ -90,7 +91,8 @@ def _recent_bias(
     ratings: pd.DataFrame, cycles: pd.DataFrame, target: pd.DataFrame, params: Mapping[str, float]
 ) -> pd.DataFrame:
     """``manager_bias`` over the last ``bias_cycles`` cycles with ratings (the cycles pooled are named)."""
-    rated_cycles = [c for c in cycles["cycle"] if c in set(ratings["cycle"])][-int(params["bias_cycles"]) :]
+    rated = set(ratings["cycle"].unique())
+    rated_cycles = [c for c in cycles["cycle"] if c in rated][-int(params["bias_cycles"]) :]
     recent = ratings[ratings["cycle"].isin(rated_cycles)]
     recent = recent.assign(submitted_rank=_to_ranks(recent, "submitted_rating", _bands_best_first(target)))
     bias = manager_bias(

@@ -173,6 +173,8 @@ def test_every_link_on_the_index_opens_a_page_of_the_site(site, visit):
         ("individual", 'a[href*="people/"]', 1),
         ("manager", 'a[href*="managers/"]', 1),
         ("executive", 'a[href*="executive.html"]', 1),
+        ("calibration", 'a[href*="hr/calibration.html"]', 2),
+        ("calibration-pack", 'a[href*="hr/calibration-pack-"]', 0),
     ],
 )
 def test_page_draws_every_chart_offline_without_errors(site, visit, name, follow, min_charts):
@@ -242,3 +244,33 @@ def test_markup_in_names_and_comments_stays_text(hostile_site, visit, page_of):
     if page_of == "people":
         assert page.get_by_text(HOSTILE_COMMENT).first.is_visible()
     assert_offline_clean_and_drawn(seen, folder, f"hostile-{page_of}")
+
+
+def test_calibration_pages_show_the_workflow_a_committee_decides_on(site, visit, data):
+    report = visit(site / "hr" / "calibration.html")
+    text = visible_text(report.page)
+    # The distribution chart carries the final ratings beside the submitted, suggested and target.
+    assert "Final (meeting's decision, else submitted)" in text and "Suggested by the calibration" in text
+    assert "Rating history" in text and "decided" in text
+    pack_link = report.page.locator('a[href*="calibration-pack-"]').first
+    with report.page.expect_navigation(wait_until="load"):
+        pack_link.click()
+    pack = visible_text(report.page)
+    for heading in ("Distribution against the target", "Boundary cases", "Outliers and their evidence",
+                    "Managers furthest from the target", "Decisions still missing"):  # fmt: skip
+        assert heading in pack
+    report.page.emulate_media(media="print")
+    assert report.page.locator("header .nav").first.is_hidden()  # the printed pack leaves the navigation out
+    assert_offline_clean_and_drawn(report, site, "calibration-pack-print")
+
+
+def test_manager_page_lists_the_whole_roster_with_final_ratings(site, visit, data):
+    seen = visit(site / "index.html", follow='a[href*="managers/"]')
+    manager_id = file_of(seen.page.url).stem
+    lines = data.employees
+    reports = lines[lines["manager_id"] == manager_id]
+    roster = seen.page.locator("h2:has-text('Everyone in my reporting line') + div table, "
+                               "h2:has-text('Everyone in my reporting line') + table").first  # fmt: skip
+    rows = roster.locator("tbody tr")
+    assert rows.count() >= len(reports[reports["is_active"].astype(bool)])
+    assert "Final rating" in roster.inner_text() and "Your rating inflation" in visible_text(seen.page)

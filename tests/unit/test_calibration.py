@@ -898,3 +898,23 @@ def test_the_workflow_audit_has_the_submission_the_decision_and_the_final_of_a_c
         "Strong", "Exceptional", "committee:Engineering", "impact beyond the team",
     )  # fmt: skip
     assert workflow_audit_rows(ratings, final, {})["stage"].value_counts().to_dict() == {"submitted": 2, "decided": 1}
+
+
+def test_the_manager_gap_is_statsmodels_ols_with_errors_clustered_by_person():
+    import statsmodels.api as sm
+
+    people = _biased_company(np.random.default_rng(8))
+    bias = manager_bias(people, min_people=8).set_index("manager_id")
+    for manager in ("B0", "B3"):
+        team = people[people["manager_id"] == manager]
+        design = sm.add_constant(
+            pd.DataFrame({"evidence": team["performance_score"], "group": (team["gender"] == "Female").astype(float)})
+        )
+        fit = sm.OLS(team["submitted_rank"].astype(float), design).fit(
+            cov_type="cluster", cov_kwds={"groups": pd.factorize(team["employee_id"])[0]}
+        )
+        low, high = fit.conf_int().loc["group"]
+        row = bias.loc[manager]
+        assert row["gap"] == pytest.approx(fit.params["group"])
+        assert (row["ci_low"], row["ci_high"]) == pytest.approx((low, high))
+        assert row["pvalue"] == pytest.approx(fit.pvalues["group"])
