@@ -8,11 +8,12 @@
   use the months before it), will the person leave regrettably in (t, t + horizon_months]?
 
 Each example row has an `as_of` date (its features use only months before it; t + feature_months for the
-anchors) and a `label_end` (when its outcome is known). Evaluation is a time split: the cutoff is the latest
-label_end that leaves at least `test_share` of the rows after it; the model is trained on rows whose label
-window ended by the cutoff and tested on later windows whose outcome was still open at the cutoff (a
-departure before the cutoff is never scored again). The model behind the current predictions is refit on
-every labelled row. Features are standardised (mean-imputed first); drivers are the features with the
+anchors) and a `label_end` (when its outcome is known). Evaluation is rolling-origin: from the latest
+snapshot month that leaves at least `test_share` of the rows on or after it, at up to `max_origins`
+origins the model is trained on the rows whose outcome was known by then and scores the snapshots up to
+the next origin, so every departure is tested from the snapshots before it. The metrics pool those
+scores, with bootstrap intervals; a model that does not beat the base rate is not published. The model
+behind the current predictions is refit on every labelled row. Features are standardised (mean-imputed first); drivers are the features with the
 largest standardised value x coefficient.
 
 Inputs mirror the marts: `monthly` and `quarterly` are fct_performance_scores rows of one period_type,

@@ -11,7 +11,8 @@ class _SignalConfig(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     C: float = Field(1.0, gt=0, description="inverse L2 regularisation strength of the logistic regression")
-    test_share: float = Field(0.3, gt=0, lt=1, description="least share of labelled rows after the cutoff")
+    test_share: float = Field(0.3, gt=0, lt=1, description="least share of labelled rows from the first origin on")
+    max_origins: int = Field(4, ge=1, description="rolling origins at most (one model fitted per origin)")
     high_cutoff: float = Field(ge=0, le=1, description="probability at or above which the level is 'high'")
     medium_cutoff: float = Field(ge=0, le=1, description="probability at or above which the level is 'medium'")
     # Time-varying HRIS attributes (level group, role, pay) are left out by default: the HRIS history

@@ -16,7 +16,7 @@ from analytics.prediction.features import _Feature, check_no_protected, proxy_fe
 from analytics.prediction.fitting import _fit, _level
 from analytics.prediction.inputs import _month_dates
 
-EXAMPLE_COLUMNS = ("employee_id", "as_of", "label_end", "label", "split", "probability")
+EXAMPLE_COLUMNS = ("employee_id", "as_of", "label_end", "label", "split", "origin", "probability")
 
 
 @dataclass(frozen=True)

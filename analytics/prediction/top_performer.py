@@ -107,9 +107,9 @@ def _tenure_scope(labelled: pd.DataFrame, config: TopPerformerConfig) -> float |
     longest = labelled["tenure_months"].max() if len(labelled) else 0.0
     while limit is not None and limit < longest:
         scoped = labelled[labelled["tenure_months"] <= limit]
-        cutoff, is_train, is_test = _split(scoped, config.test_share)
+        origins, is_train, block = _split(scoped, config)
         labels = scoped["label"].to_numpy(dtype=bool)
-        parts = [labels] if cutoff is None else [labels[is_train], labels[is_test]]
+        parts = [labels] if not origins else [labels[is_train], labels[block >= 0]]
         enough_of_each = all(min(_class_counts(part)) >= config.min_class_rows for part in parts)
         if is_train.sum() >= config.min_train_rows and enough_of_each:
             return float(limit)

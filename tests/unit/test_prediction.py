@@ -180,15 +180,24 @@ def test_changing_the_held_out_outcomes_does_not_change_held_out_predictions(org
     assert second.metrics["auc"] < 0.5 < first.metrics["auc"]
 
 
-def test_attrition_test_rows_only_score_departures_after_the_cutoff(flight_org):
+def test_attrition_is_tested_from_rolling_origins_and_every_later_departure_is_scored(flight_org):
     result = attrition(flight_org)
-    cutoff = pd.Timestamp(result.metrics["cutoff"])
-    examples = result.examples.merge(flight_org["employees"][["employee_id", "termination_date"]])
+    first = pd.Timestamp(result.metrics["cutoff"])
+    assert result.metrics["origins"] > 1
+    employees = flight_org["employees"]
+    examples = result.examples.merge(employees[["employee_id", "termination_date", "is_regrettable_termination"]])
     test = examples[examples["split"] == "test"]
-    train = examples[examples["split"] == "train"]
-    assert train["label_end"].max() <= cutoff < test["label_end"].min()
-    assert (test["termination_date"].isna() | (test["termination_date"] > cutoff)).all()
-    assert (examples.loc[examples["split"] == "not_evaluated", "termination_date"] <= cutoff).all()
+    # Each tested row was trained without its own outcome: its window ends after its origin, and a
+    # departure known by the origin is never scored again.
+    assert (test["label_end"] > test["origin"]).all()
+    assert (test["termination_date"].isna() | (test["termination_date"] > test["origin"])).all()
+    # Every regrettable departure after the first origin is scored from a snapshot before it.
+    horizon_end = examples["label_end"].max()
+    later = employees[employees["is_regrettable_termination"].fillna(False).astype(bool)
+                      & (employees["termination_date"] > first) & (employees["termination_date"] <= horizon_end)]  # fmt: skip
+    scored_positive = set(test.loc[test["label"], "employee_id"])
+    assert len(later) > 0 and set(later["employee_id"]) <= scored_positive
+    assert result.metrics["n_test_positive"] >= len(later)
 
 
 def test_label_is_the_first_quarter_after_the_window_and_never_the_partial_one(org):
