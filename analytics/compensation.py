@@ -5,10 +5,11 @@ Every department is one pool. When the pools share one budget share (the default
 budget (``budget_share x payroll``) is spent with one scale ``k`` for everyone, and each pool is
 allocated its matrix cost at that scale: a Meets in Sales and a Meets in Engineering of the same compa
 band get the same %. When HR sets pools their own shares, each pool spends its own budget with its own
-``k``, and ``merit_cells`` shows per cell how the pools differ. Everyone's % is capped at
-``cap_multiple x budget_share``; ``k`` is solved exactly (the guide's optimiser only ever scaled down
-and left money unspent). A common ``k`` and cap keep the matrix's order: within a compa band a higher
-rating never gets less. Hires during the cycle cost in proportion to their months of service.
+``k``, and ``merit_cells`` shows per cell how the pools differ. No one's % exceeds ``cap_multiple x
+budget_share``: where ``k`` would push cells above it the matrix is compressed under the cap instead
+(``_scaled``), so cells above it are not tied. The spend is solved exactly (the guide's optimiser only
+ever scaled down and left money unspent), and the matrix's order holds strictly: within a compa band a
+higher rating never gets less. Hires during the cycle cost in proportion to their months of service.
 
 Configuration arrives as DataFrames mirroring the dbt seeds ``merit_matrix``, ``compa_ratio_bands``,
 ``merit_budgets`` and ``merit_parameters``.
@@ -55,10 +56,12 @@ POOL_COLUMNS = (
     "lump_sum_total",
     "capped_count",
     "scale",
+    "compression",
     "note",
 )
 CELL_COLUMNS = ("department", "rating", "compa_band", "people", "merit_pct", "min_merit_pct", "max_merit_pct", "capped")
-DEFAULT_BUDGET_ROW = "*"  # merit_budgets row that applies to every department without its own row
+DEFAULT_BUDGET_ROW = "*"
+_BISECTIONS = 60  # halvings of the compression interval: far below a cent on any payroll  # merit_budgets row that applies to every department without its own row
 _INTERVAL_CLOSED = ("left", "right", "both", "neither")  # pandas.Interval's vocabulary
 
 
@@ -125,20 +128,15 @@ def plan_merit(
     if shared:  # one company budget, one scale: each pool gets what its people's cells cost
         total = _floor_cents(budget_share[0] * payroll.sum()) / 100
         everyone = np.zeros(len(staff), dtype=np.int64)
-        scale = np.full(len(departments), _pool_scale(everyone, matrix_pct, weight, cap[:1], np.array([total]))[0])
-        cost = np.bincount(
-            pool_codes, np.minimum(scale[pool_codes] * matrix_pct, cap[pool_codes]) * weight, len(departments)
-        )
+        merit_pct, scale, compression = _scaled(everyone, matrix_pct, weight, cap[:1], np.array([total]))
+        scale, compression = np.repeat(scale, len(departments)), np.repeat(compression, len(departments))
+        cost = np.bincount(pool_codes, merit_pct * weight, len(departments))
         budget = _floor_cents(total * cost / cost.sum()) / 100 if cost.sum() > 0 else payroll_budget
     else:
         budget = payroll_budget
-        scale = _pool_scale(pool_codes, matrix_pct, weight, cap, budget)
-
-    k, employee_cap = scale[pool_codes], cap[pool_codes]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        kink = employee_cap / matrix_pct  # the k at which this person reaches the cap (inf/nan at 0%)
-    capped = (k > 0) & (kink <= k)
-    merit_pct = np.where(capped, employee_cap, k * matrix_pct)
+        merit_pct, scale, compression = _scaled(pool_codes, matrix_pct, weight, cap, budget)
+    employee_cap = cap[pool_codes]
+    capped = (matrix_pct > 0) & (employee_cap > 0) & (merit_pct >= employee_cap * (1 - 1e-9))
 
     increase = _floor_cents(merit_pct * weight)
     range_room = _floor_cents(np.maximum(staff["pay_range_max"].to_numpy(float) - salary, 0))
@@ -176,6 +174,7 @@ def plan_merit(
             "allocation": "company budget by matrix cost" if shared else "own budget",
             "budget": budget,
             "scale": scale,
+            "compression": compression,
         }
     )
     return MeritPlan(plan, _pool_summary(plan, pools, eligible=(matrix_pct > 0) & (weight > 0)))
@@ -256,40 +255,37 @@ def _month_position(days: pd.Series) -> pd.Series:
     return days.dt.year * 12 + days.dt.month - 1 + (days.dt.day - 1) / days.dt.days_in_month
 
 
-def _pool_scale(
+def _scaled(
     pool: np.ndarray, matrix_pct: np.ndarray, weight: np.ndarray, cap: np.ndarray, budget: np.ndarray
-) -> np.ndarray:
-    """Per pool, the k with sum(min(k * matrix_pct, cap) * weight) == budget, solved exactly.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each person's merit % so each pool spends its budget, never above its cap, keeping the matrix's
+    order strictly: (merit %, per pool the scale k and the compression exponent).
 
-    Spend is piecewise linear in k with a kink where each person reaches the cap (k = cap / pct).
-    Sorting those breakpoints within each pool gives the spend at every kink; the budget lies on the
-    segment after the last kink below it, where the capped set is fixed and k is one division.
-    If the budget exceeds the spend with everyone capped, k is the last kink (the pool stays under).
+    The matrix is scaled by one k per pool (k = budget / cost of the matrix). When that would put the
+    pool's top cell above the cap, the matrix is instead compressed under it, cap x (pct / top)^g with
+    g in (0, 1] solved for the budget: the top cell reaches the cap, every other cell keeps its place
+    below it (clipping at the cap would tie every cell above it). If even everyone at the cap cannot
+    spend the budget, everyone eligible gets the cap and the pool stays under (g = 0).
     """
-    scale = np.zeros(len(budget))
-    spends = (matrix_pct > 0) & (weight > 0)
-    if not spends.any():
-        return scale
-    pool, pct, weight = pool[spends], matrix_pct[spends], weight[spends]
-    kink = cap[pool] / pct
-    order = np.lexsort((kink, pool))
-    pool, pct, weight, kink = pool[order], pct[order], weight[order], kink[order]
-    weighted_pct = weight * pct
-    by_pool = pd.Series(pool)
-    capped_weight = pd.Series(weight).groupby(by_pool).cumsum().to_numpy() - weight  # strictly before this kink
-    capped_weighted_pct = pd.Series(weighted_pct).groupby(by_pool).cumsum().to_numpy() - weighted_pct
-    uncapped_weighted_pct = np.bincount(pool, weighted_pct, len(budget))[pool] - capped_weighted_pct
-    spend_at_kink = cap[pool] * capped_weight + kink * uncapped_weighted_pct
-
-    reached = np.flatnonzero(spend_at_kink >= budget[pool])
-    pools_reached, first = np.unique(pool[reached], return_index=True)
-    at = reached[first]
-    scale[pools_reached] = (budget[pools_reached] - cap[pools_reached] * capped_weight[at]) / uncapped_weighted_pct[at]
-
-    last_of_pool = np.flatnonzero(np.r_[pool[1:] != pool[:-1], True])
-    all_capped = ~np.isin(pool[last_of_pool], pools_reached)
-    scale[pool[last_of_pool[all_capped]]] = kink[last_of_pool[all_capped]]
-    return scale
+    pools = len(budget)
+    cost = np.bincount(pool, weight * matrix_pct, pools)
+    top = np.zeros(pools)
+    np.maximum.at(top, pool, np.where(weight > 0, matrix_pct, 0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(cost > 0, budget / cost, 0.0)
+        share = np.where(top[pool] > 0, matrix_pct / top[pool], 0.0)  # 0-1, the top cell at 1
+    linear = scale * top <= cap
+    at_cap_spend = np.bincount(pool, weight * (share > 0), pools) * cap
+    low, high = np.zeros(pools), np.ones(pools)
+    for _ in range(_BISECTIONS):  # spend falls as g grows: bisect every pool at once
+        middle = (low + high) / 2
+        spend = np.bincount(pool, weight * cap[pool] * np.where(share > 0, share ** middle[pool], 0), pools)
+        too_much = spend > budget
+        low, high = np.where(too_much, middle, low), np.where(too_much, high, middle)
+    compression = np.where(linear, 1.0, np.where(at_cap_spend <= budget, 0.0, low))
+    compressed = cap[pool] * np.where(share > 0, share ** compression[pool], 0)
+    merit = np.where(linear[pool], scale[pool] * matrix_pct, compressed)
+    return merit, np.where(linear, scale, cap / np.where(top > 0, top, 1)), compression
 
 
 def _floor_cents(amount: np.ndarray) -> np.ndarray:

@@ -362,3 +362,21 @@ def test_bad_config_raises():
     no_cap["parameters"] = no_cap["parameters"].query("parameter != 'cap_multiple'")
     with pytest.raises(ValueError, match="cap_multiple"):
         plan_merit(GUIDE_TEAM, **no_cap, cycle_start=CYCLE[0], cycle_end=CYCLE[1])
+
+
+def test_differentiation_is_kept_under_the_cap():
+    # Clipping at the cap tied every Exceptional at 8% (low and mid compa bands alike) once the
+    # budget pushed the scale up; compressed under the cap, the matrix keeps its order.
+    people = team(
+        ("x_low", 100_000, "Exceptional", 0.7),
+        ("x_mid", 100_000, "Exceptional", 1.0),
+        ("x_mid2", 100_000, "Exceptional", 1.0),
+        ("s_mid", 100_000, "Strong", 1.0),
+        ("m_mid", 100_000, "Meets", 1.0),
+        *[(f"i{i}", 150_000, "Improvement", 1.0) for i in range(3)],
+    )  # the scale the budget needs, 38,000 / 28,000, would put both Exceptional cells above the 8% cap
+    result, pools = plan(people)
+    merit = result.set_index("employee_id")["merit_pct"]
+    assert merit["x_low"] == pytest.approx(0.08) and merit["x_low"] > merit["x_mid"] > merit["s_mid"] > merit["m_mid"]
+    assert result.set_index("employee_id").loc["x_mid", "capped"] == False  # noqa: E712
+    assert 0 < pools.loc[0, "compression"] < 1 and 99.5 <= pools.loc[0, "used_pct"] <= 100
