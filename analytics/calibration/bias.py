@@ -31,7 +31,7 @@ def _gaps(rows: pd.DataFrame, manager: np.ndarray, in_group: np.ndarray, manager
     """Per manager (codes 0 to ``managers`` - 1), the OLS of the submitted rank on the evidence and
     group membership, solved for all managers at once, with errors clustered by person (the same person
     rated in several cycles is not several independent people; statsmodels' cluster estimator with its
-    small-sample correction): the group's coefficient, its 95% interval and p-value."""
+    small-sample correction and t inference): the group's coefficient, its 95% interval and p-value."""
     X = np.column_stack([np.ones(len(rows)), rows["evidence"].to_numpy(float), in_group.astype(float)])
     y = rows["rank"].to_numpy(float)
     k = X.shape[1]
@@ -58,8 +58,10 @@ def _gaps(rows: pd.DataFrame, manager: np.ndarray, in_group: np.ndarray, manager
         covariance = np.einsum("mij,mjk,mkl->mil", inverse, meat, inverse) * correction[:, None, None]
         se = np.sqrt(covariance[:, 2, 2])
         z = beta[:, 2] / se
-    pvalue = 2 * stats.norm.sf(np.abs(z))
-    half = stats.norm.ppf(0.975) * se
+    # Few clusters (a team's people) make clustered errors too small: t with clusters - 1 degrees of freedom.
+    dof = np.maximum(clusters - 1, 1)
+    pvalue = 2 * stats.t.sf(np.abs(z), dof)
+    half = stats.t.ppf(0.975, dof) * se
     return pd.DataFrame(
         {"gap": beta[:, 2], "ci_low": beta[:, 2] - half, "ci_high": beta[:, 2] + half, "pvalue": pvalue}
     )

@@ -911,7 +911,7 @@ def test_the_manager_gap_is_statsmodels_ols_with_errors_clustered_by_person():
             pd.DataFrame({"evidence": team["performance_score"], "group": (team["gender"] == "Female").astype(float)})
         )
         fit = sm.OLS(team["submitted_rank"].astype(float), design).fit(
-            cov_type="cluster", cov_kwds={"groups": pd.factorize(team["employee_id"])[0]}
+            cov_type="cluster", cov_kwds={"groups": pd.factorize(team["employee_id"])[0]}, use_t=True
         )
         low, high = fit.conf_int().loc["group"]
         row = bias.loc[manager]
