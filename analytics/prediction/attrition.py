@@ -45,11 +45,11 @@ def _rating_text(bands: pd.DataFrame | None) -> Callable[[pd.DataFrame], pd.Seri
 
 
 def _attrition_features(one_hot: pd.DataFrame, config: AttritionConfig, bands: pd.DataFrame | None) -> list[_Feature]:
-    latest = _level_text("latest performance score", "latest_performance_score", "{:.1f}")
-    change = _trend("performance score", "performance_score_change", f"over {config.change_months} months")
+    latest = _level_text("latest objective score", "latest_objective_score", "{:.1f}")
+    change = _trend("objective score", "objective_score_change", f"over {config.change_months} months")
     return [
-        _Feature("latest_performance_score", latest),
-        _Feature("performance_score_change", change),
+        _Feature("latest_objective_score", latest),
+        _Feature("objective_score_change", change),
         _Feature("latest_rating_rank", _rating_text(bands)),
         _Feature("no_rating", _constant("no manager rating yet"), True),
         _Feature("tenure_months", _tenure_text),
@@ -100,8 +100,8 @@ def _attrition_rows(
         chunk = {"person": rows, "as_of": snapshot, "label_end": label_end}
         chunk["label"] = leaves[rows].astype(float) if label_end <= end else np.nan
         chunk["decided_day"] = np.fmin(term[rows], _month_day(label_end))  # a leaver's outcome is settled
-        chunk["latest_performance_score"] = latest[rows]
-        chunk["performance_score_change"] = np.where(count[rows] >= 2, latest[rows] - earliest[rows], np.nan)
+        chunk["latest_objective_score"] = latest[rows]
+        chunk["objective_score_change"] = np.where(count[rows] >= 2, latest[rows] - earliest[rows], np.nan)
         chunk["latest_rating_rank"] = rating[snapshot - first, rows]
         chunk["no_rating"] = np.isnan(chunk["latest_rating_rank"]).astype(float)
         chunk["tenure_months"] = _tenure_months(people, day)[rows]
@@ -119,7 +119,8 @@ def predict_regrettable_attrition(
 ) -> EarlySignal:
     """Probability of a regrettable termination within `horizon_months` of each monthly snapshot.
 
-    monthly: employee_id, period_start, performance_score (0-100).
+    monthly: employee_id, period_start, objective_score (0-100): the monthly composite before the 360
+        pillar, since a month's performance_score carries its quarter's 360 ratings, given after it.
     employees: employee_id, hire_date, termination_date, is_regrettable_termination and the config's
         categorical_features. Pay is not a feature: today's compa-ratio on a past snapshot leaks the future
         (the HRIS history begins with the first build).
@@ -130,7 +131,7 @@ def predict_regrettable_attrition(
     """
     config = config or AttritionConfig()
     people = _people(employees, ["is_regrettable_termination", *config.categorical_features])
-    cube, first = _monthly_cube(monthly, ["performance_score"], people)
+    cube, first = _monthly_cube(monthly, ["objective_score"], people)
     if bands is not None:
         require_columns(bands, ("band", "band_rank"), "bands")
     one_hot = _one_hot(people, config.categorical_features)

@@ -32,13 +32,13 @@ from analytics.prediction.inputs import (
 from analytics.validation import reject_rows, require_columns
 
 SCORE_LABELS = {
-    "performance_score": "performance score",
     "objective_score": "objective score",
     "output_score": "output score",
     "quality_score": "quality score",
     "efficiency_score": "efficiency score",
     "impact_score": "impact score",
-}  # not the competency (360) score: a month would carry its quarter's 360 ratings, given after it
+}  # not the 360 (competency) score, nor the performance score that blends it in: a month would carry
+# its quarter's 360 ratings, given after it
 TOP_PERSON_COLUMNS = ("tenure_months", "in_scope")
 
 

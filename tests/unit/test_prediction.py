@@ -93,7 +93,7 @@ def make_flight_org(n: int = 1500, seed: int = 11) -> dict[str, pd.DataFrame]:
     employees["is_regrettable_termination"] = pd.array(np.where(leaves, True, pd.NA), dtype="boolean")
     climbing = flight[np.repeat(np.arange(n), len(MONTHS))]
     step = np.tile(np.arange(len(MONTHS)), n) * 3.0
-    monthly["performance_score"] = np.clip(monthly["performance_score"] + np.where(climbing, step - 15, 0), 0, 100)
+    monthly["objective_score"] = np.clip(monthly["objective_score"] + np.where(climbing, step - 15, 0), 0, 100)
     # Nobody is scored after leaving.
     left = monthly["period_start"].to_numpy() >= np.repeat(employees["termination_date"].to_numpy(), len(MONTHS))
     org["monthly"] = monthly[~left].reset_index(drop=True)
@@ -146,7 +146,7 @@ def test_attrition_model_finds_the_climbers_without_reading_todays_pay(flight_or
     assert m["brier_ci_low"] <= m["brier"] <= m["brier_ci_high"]
     coefficients = result.coefficients.set_index("feature")["coefficient"]
     # Pay is not a feature: today's compa-ratio on past snapshots lifted the AUC by leaking the future.
-    assert "compa_ratio" not in coefficients.index and coefficients["performance_score_change"] > 0
+    assert "compa_ratio" not in coefficients.index and coefficients["objective_score_change"] > 0
     assert m["published"] and m["brier"] < m["brier_base_rate"]
     assert result.predictions["probability"].std() > 0.02
 
@@ -271,11 +271,11 @@ def test_attrition_drivers_spell_out_the_score_trend():
     employees, monthly = org["employees"], org["monthly"]
     who = employees.loc[employees["termination_date"].isna(), "employee_id"].iloc[0]
     rows = monthly["employee_id"] == who
-    monthly.loc[rows, "performance_score"] = 40 + 2.7 * np.arange(rows.sum())
+    monthly.loc[rows, "objective_score"] = 40 + 2.7 * np.arange(rows.sum())
     result = attrition(org)
     predictions = result.predictions.set_index("employee_id")
     assert result.metrics["published"]
-    assert "performance score rising (+8.1 points over 3 months)" in predictions.loc[who, "drivers"]
+    assert "objective score rising (+8.1 points over 3 months)" in predictions.loc[who, "drivers"]
     assert "compa-ratio" not in predictions.loc[who, "drivers"]
 
 
