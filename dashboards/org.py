@@ -90,7 +90,10 @@ class Org:
         if self.quarter_start is not None:
             perf = perf[perf["period_start"] <= self.quarter_start]
         perf = perf.sort_values(["employee_id", "period_start"])
-        perf = perf.assign(quarter=quarter_labels(perf["period_start"]))
+        labels = quarter_labels(perf["period_start"])
+        if "is_partial_period" in perf:  # a quarter the data covers only in part says so
+            labels = labels.where(~perf["is_partial_period"].map(flag).astype(bool), labels + " (partial)")
+        perf = perf.assign(quarter=labels)
         self.perf = perf
         self.quarters = sorted(perf["period_start"].unique())
         current = (

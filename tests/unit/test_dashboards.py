@@ -1194,3 +1194,14 @@ def test_attrition_risk_is_not_shown_from_a_model_that_does_not_beat_the_base_ra
     build_site(make_data(), tmp_path / "published")
     published = " ".join(p.read_text(encoding="utf-8") for p in (tmp_path / "published" / "managers").glob("*.html"))
     assert "high attrition risk:" in published  # the same data with the model published does flag someone
+
+
+def test_a_partial_quarter_is_marked_where_scores_are_shown(tmp_path):
+    data = make_data()
+    performance = data.performance.assign(
+        is_partial_period=lambda f: (f["period_type"] == "quarter") & (f["period_start"] == QUARTERS[0])
+    )
+    build_site(make_data(performance=performance), tmp_path / "site")
+    trend = figure_specs((tmp_path / "site" / "people" / "90012.html").read_text(encoding="utf-8"))["trend"]
+    labels = [x for trace in trend["data"] for x in trace["x"]]
+    assert "2026-Q1 (partial)" in labels and "2026-Q2" in labels and "2026-Q2 (partial)" not in labels

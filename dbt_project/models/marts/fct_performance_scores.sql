@@ -67,6 +67,12 @@ scored as (
 bands as (
     select band, band_rank, min_score, lead(min_score) over (order by min_score) as next_min_score
     from {{ ref('rating_bands') }}
+),
+
+loaded_months as (  -- per quarter, how many of its months the activity sources were loaded for
+    select quarter_start, count(distinct month_start) as months
+    from {{ ref('int_employee_months_prorated') }}
+    group by quarter_start
 )
 
 select
@@ -84,8 +90,10 @@ select
     s.performance_score,
     s.coverage,
     s.coverage < (select value from {{ ref('scoring_parameters') }} where parameter = 'min_coverage') as is_low_coverage,
+    s.period_type = 'quarter' and coalesce(l.months, 0) < 3 as is_partial_period,
     b.band as rating_band,
     b.band_rank
 from scored as s
+left join loaded_months as l on s.period_type = 'quarter' and l.quarter_start = s.period_start
 left join bands as b
     on s.performance_score >= b.min_score and (b.next_min_score is null or s.performance_score < b.next_min_score)
