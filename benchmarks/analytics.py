@@ -92,7 +92,7 @@ def run(frames: dict[str, pd.DataFrame], seeds: dict[str, pd.DataFrame]) -> dict
     latest = ratings.sort_values("quarter_start")["cycle"].iloc[-1]
     evidence = metric_scores.merge(
         ratings[["cycle", "quarter_start"]].drop_duplicates(), left_on="period_start", right_on="quarter_start"
-    )
+    )[["cycle", "employee_id", "metric_name", "metric_score", "metric_value", "unit"]]  # the asset's columns
     now = pd.Timestamp.now(tz="UTC")
 
     def workflow(frozen: set[str]) -> dict[str, pd.DataFrame]:

@@ -104,7 +104,7 @@ def calibration_report(
 
 
 EXACT_BELOW = 5  # an expected count below this makes the chi-square approximation unreliable: exact test
-_EXACT_MAX_N = 80  # beyond this many people every band's expected count is large enough anyway
+_EXACT_MAX_N = 50  # beyond this many people every band's expected count under the guide's target is 5 or more
 _CHANCE_DRAWS = 20_000  # Monte Carlo draws for the chance distance of teams beyond _EXACT_MAX_N
 
 
