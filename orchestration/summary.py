@@ -67,10 +67,20 @@ def analytics_figures(con: duckdb.DuckDBPyConnection, ground_truth: Path | None)
         lines += truth_correlation(con, cycle, ground_truth)
     pools = _rows(con, "select department, used_pct from analytics.merit_pools order by 1")
     lines.append("    merit budget used: " + (", ".join(f"{d} {figure(u, '.2f')}%" for d, u in pools) or "n/a"))
-    models = _rows(con, "select model, auc, brier from analytics.early_signal_models order by 1")
+    models = _rows(
+        con, "select model, auc, brier, brier_base_rate, published from analytics.early_signal_models order by 1"
+    )
     lines.append(
         "    early signals (held-out): "
-        + (", ".join(f"{m} AUC {figure(a, '.2f')} Brier {figure(b, '.3f')}" for m, a, b in models) or "n/a")
+        + (
+            ", ".join(
+                f"{m} AUC {figure(a, '.2f')} Brier {figure(b, '.4f')} (base rate {figure(base, '.4f')}"
+                + ("" if published else ", not published: does not beat the base rate")
+                + ")"
+                for m, a, b, base, published in models
+            )
+            or "n/a"
+        )
     )
     for status, at_risk in _rows(
         con, "select overall_status, at_risk from analytics.process_health_overall order by cycle desc limit 1"
