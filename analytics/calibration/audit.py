@@ -86,13 +86,9 @@ def workflow_audit_rows(ratings: pd.DataFrame, final: pd.DataFrame, closed_at: M
     ``closed_at``, the final rating as of the closing."""
     require_columns(ratings, ("cycle", "employee_id", "manager_id", "submitted_rating", "submitted_at"), "ratings")
     submitted = ratings[ratings["submitted_rating"].notna()]
-    decided = final[final["rating_source"] == "decision"].merge(
-        ratings[["cycle", "employee_id", "submitted_rating"]], on=["cycle", "employee_id"], how="left"
-    )
+    final = final.merge(ratings[["cycle", "employee_id", "submitted_rating"]], on=["cycle", "employee_id"], how="left")
+    decided = final[final["rating_source"] == "decision"]
     closed = final[final["cycle"].isin(list(closed_at)) & final["final_rating"].notna()]
-    closed = closed.merge(
-        ratings[["cycle", "employee_id", "submitted_rating"]], on=["cycle", "employee_id"], how="left"
-    )
     frames = [
         _rows(
             submitted,
