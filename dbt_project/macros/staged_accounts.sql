@@ -14,7 +14,7 @@ with source as (
 
     -- One parse per row; a value that does not fit its declared type becomes null (like try_cast).
     select
-        from_json(payload, '{{ tojson(schema) }}') as record,
+        {{ json_record('payload', schema) }} as record,
         {{ key }},
         _loaded_at
     from {{ raw_or_empty(table) }}
@@ -25,13 +25,13 @@ renamed as (
 
     select
         {{ key_expression or key }} as {{ alias }},
-        nullif(trim(record.{{ name_field }}), '') as full_name,
-        nullif(lower(trim(record.{{ email_field }})), '') as email,
+        nullif(trim({{ json_field(schema, name_field) }}), '') as full_name,
+        nullif(lower(trim({{ json_field(schema, email_field) }})), '') as email,
         {%- for field, column in text_fields.items() %}
-        nullif(trim(record.{{ field }}), '') as {{ column }},
+        nullif(trim({{ json_field(schema, field) }}), '') as {{ column }},
         {%- endfor %}
         {%- for field, column in flag_fields.items() %}
-        record.{{ field }} as {{ column }},
+        {{ json_field(schema, field) }} as {{ column }},
         {%- endfor %}
         _loaded_at as loaded_at
     from source
@@ -40,9 +40,7 @@ renamed as (
 
 deduplicated as (
 
-    select *
-    from renamed
-    qualify row_number() over (partition by {{ alias }} order by loaded_at desc) = 1
+    {{ first_row_per('renamed', alias, 'loaded_at desc') }}
 
 )
 

@@ -29,7 +29,7 @@ sso as (
     select s.login as account_id, min(h.employee_id) as employee_id
     from {{ ref('stg_github__sso_identities') }} as s
     join hris as h on h.work_email = s.email
-    group by all
+    group by s.login
     having count(distinct h.employee_id) = 1
 ),
 
@@ -38,7 +38,7 @@ commit_emails as (
     from {{ ref('stg_github__commit_authors') }} as c
     join hris as h on h.work_email = c.email
     where c.login is not null and c.email not like '%@users.noreply.github.com'
-    group by all
+    group by c.login
 ),
 
 matched as (
@@ -47,7 +47,7 @@ matched as (
         o.employee_id as override_employee_id,
         s.employee_id as sso_employee_id,
         h.employee_id as email_employee_id,
-        if(a.source = 'github' and c.employees = 1, c.employee_id, null) as commit_employee_id,
+        case when a.source = 'github' and c.employees = 1 then c.employee_id end as commit_employee_id,
         a.source = 'github' and c.employees > 1 as commit_emails_ambiguous
     from accounts as a
     left join {{ ref('identity_overrides') }} as o on o.source = a.source and o.account_id = a.account_id

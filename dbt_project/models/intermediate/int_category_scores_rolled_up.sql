@@ -17,7 +17,7 @@ individual as (
         count(*) as metrics_defined,
         1 as headcount
     from metric_scores
-    group by all
+    group by employee_id, period_type, period_start, category
 ),
 
 rolled_up as (
@@ -30,7 +30,7 @@ rolled_up as (
     from {{ ref('int_reporting_lines_flattened') }} as l
     join individual as i on i.employee_id = l.employee_id
     where i.category_score is not null
-    group by all
+    group by l.manager_id, i.period_type, i.period_start, i.category
 )
 
 select *, 'individual' as basis from individual

@@ -42,7 +42,7 @@ quarter_values as (
         -- ranked so that 1 is the best value whichever way the metric points
         percent_rank() over (
             partition by c.cycle, e.role, v.metric_key
-            order by if(d.direction = 'lower', -v.metric_value, v.metric_value)
+            order by case when d.direction = 'lower' then -v.metric_value else v.metric_value end
         ) as standing
     from {{ ref('int_metric_values_aggregated') }} as v
     join cycles as c on v.period_type = 'quarter' and v.period_start = c.quarter_start
@@ -56,19 +56,18 @@ fit as (
         q.cycle,
         q.role,
         q.metric_key,
-        any_value(q.direction) as direction,
+        {{ dbt.any_value('q.direction') }} as direction,
         count(*) as people,
-        avg(if(q.configured_score <= 0, 1, 0)) as share_scored_0,
-        avg(if(q.configured_score >= 100, 1, 0)) as share_scored_100,
-        median(q.metric_value) as median_value,
-        any_value(q.meets) as configured_meets,
+        cast(avg(case when q.configured_score <= 0 then 1 else 0 end) as double precision) as share_scored_0,
+        cast(avg(case when q.configured_score >= 100 then 1 else 0 end) as double precision) as share_scored_100,
+        percentile_cont(0.5) within group (order by q.metric_value) as median_value,
+        {{ dbt.any_value('q.meets') }} as configured_meets,
         -- the worst value still at or above each standing
-        arg_min(q.metric_value, q.standing) filter (where q.standing >= p.q_exceptional) as derived_exceptional,
-        arg_min(q.metric_value, q.standing) filter (where q.standing >= p.q_strong) as derived_strong,
-        arg_min(q.metric_value, q.standing) filter (where q.standing >= p.q_meets) as derived_meets,
-        arg_min(q.metric_value, q.standing) filter (where q.standing >= p.q_improvement) as derived_improvement,
-        any_value(p.max_clamped_share) as max_clamped_share,
-        any_value(p.min_people) as min_people
+        {%- for band in ['exceptional', 'strong', 'meets', 'improvement'] %}
+        {{ arg_min('q.metric_value', 'q.standing', where='q.standing >= p.q_' ~ band) }} as derived_{{ band }},
+        {%- endfor %}
+        {{ dbt.any_value('p.max_clamped_share') }} as max_clamped_share,
+        {{ dbt.any_value('p.min_people') }} as min_people
     from quarter_values as q
     cross join parameters as p
     group by q.cycle, q.role, q.metric_key

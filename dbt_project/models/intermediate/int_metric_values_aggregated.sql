@@ -25,11 +25,11 @@ monthly as (
         m.quarter_start,
         d.metric_key,
         case
-            when d.aggregation = 'per_month' then if(a.employee_id is null, null, coalesce(c.numerator, 0))
+            when d.aggregation = 'per_month' then case when a.employee_id is not null then coalesce(c.numerator, 0) end
             else c.numerator
         end as numerator,
         case
-            when d.aggregation = 'per_month' then if(a.employee_id is null, null, m.active_fraction)
+            when d.aggregation = 'per_month' then case when a.employee_id is not null then m.active_fraction end
             else c.denominator
         end as denominator
     from {{ ref('int_employee_months_prorated') }} as m
@@ -47,7 +47,7 @@ periods as (
     union all
     select employee_id, 'quarter', quarter_start, metric_key, sum(numerator), sum(denominator)
     from monthly
-    group by all
+    group by employee_id, quarter_start, metric_key
 )
 
 select

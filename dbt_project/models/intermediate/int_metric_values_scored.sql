@@ -17,8 +17,8 @@ governing as (
         p.period_type,
         p.period_start,
         coalesce(
-            (select arg_max(c.cycle, c.quarter_start) from cycles as c where c.quarter_start <= p.period_start),
-            (select arg_min(c.cycle, c.quarter_start) from cycles as c)
+            (select c.cycle from cycles as c where c.quarter_start <= p.period_start order by c.quarter_start desc limit 1),
+            (select c.cycle from cycles as c order by c.quarter_start limit 1)
         ) as cycle
     from periods as p
 ),
@@ -58,11 +58,10 @@ thresholds as (
 chosen as (
     select
         employee_id, role, period_type, period_start, metric_key, numerator, denominator, metric_value, direction,
-        if(on_derived, derived_exceptional, exceptional) as threshold_exceptional,
-        if(on_derived, derived_strong, strong) as threshold_strong,
-        if(on_derived, derived_meets, meets) as threshold_meets,
-        if(on_derived, derived_improvement, improvement) as threshold_improvement,
-        if(on_derived, 'derived', 'configured') as threshold_source
+        {%- for band in ['exceptional', 'strong', 'meets', 'improvement'] %}
+        case when on_derived then derived_{{ band }} else {{ band }} end as threshold_{{ band }},
+        {%- endfor %}
+        case when on_derived then 'derived' else 'configured' end as threshold_source
     from thresholds
 )
 

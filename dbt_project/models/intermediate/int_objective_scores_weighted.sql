@@ -9,4 +9,4 @@ from {{ ref('int_category_scores_rolled_up') }} as c
 join {{ ref('int_employees_classified') }} as e on e.employee_id = c.employee_id
 join {{ ref('level_category_weights') }} as w on w.level_group = e.level_group and w.category = c.category
 where c.category_score is not null
-group by all
+group by c.employee_id, c.period_type, c.period_start

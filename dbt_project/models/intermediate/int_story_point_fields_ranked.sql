@@ -5,13 +5,13 @@
 with issues as (
     select project_key, count(*) as project_issues
     from {{ ref('stg_jira__issues') }}
-    group by all
+    group by project_key
 ),
 
 filled as (
     select project_key, field_id, count(*) as filled_issues
     from {{ ref('stg_jira__story_point_values') }}
-    group by all
+    group by project_key, field_id
 )
 
 select
@@ -19,7 +19,7 @@ select
     f.field_id,
     f.filled_issues,
     i.project_issues,
-    f.filled_issues / i.project_issues as fill_share,
+    cast(f.filled_issues as double precision) / i.project_issues as fill_share,
     row_number() over (partition by f.project_key order by f.filled_issues desc, f.field_id) = 1 as is_chosen
 from filled as f
 join issues as i using (project_key)

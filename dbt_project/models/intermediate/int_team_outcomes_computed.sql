@@ -19,7 +19,7 @@ teams as (
     join objective as o
         on o.manager_id = p.manager_id and o.period_type = p.period_type and o.period_start = p.period_start
     where p.level_group = 'IC'
-    group by all
+    group by p.employee_id, p.period_type, p.period_start
 ),
 
 lines as (
@@ -29,7 +29,7 @@ lines as (
     join objective as o
         on o.employee_id = l.employee_id and o.period_type = p.period_type and o.period_start = p.period_start
     where p.level_group <> 'IC'
-    group by all
+    group by p.employee_id, p.period_type, p.period_start
 )
 
 select p.employee_id, p.period_type, p.period_start, p.role, t.team_score, t.team_size

@@ -21,6 +21,6 @@ select
     s.pay_range_min,
     s.pay_range_midpoint,
     s.pay_range_max,
-    s.salary / nullif(s.pay_range_midpoint, 0) as compa_ratio
+    cast(s.salary as double precision) / nullif(s.pay_range_midpoint, 0) as compa_ratio
 from {{ ref('snp_bamboohr__employees') }} as s
 left join {{ ref('levels') }} as l on l.level = s.level

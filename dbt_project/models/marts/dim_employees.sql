@@ -45,7 +45,7 @@ select
     e.pay_range_min,
     e.pay_range_midpoint,
     e.pay_range_max,
-    e.salary / nullif(e.pay_range_midpoint, 0) as compa_ratio
+    cast(e.salary as double precision) / nullif(e.pay_range_midpoint, 0) as compa_ratio
 from {{ ref('stg_bamboohr__employees') }} as e
 join {{ ref('int_employees_classified') }} as c on c.employee_id = e.employee_id
 left join {{ ref('stg_bamboohr__employees') }} as m on m.employee_id = e.manager_id

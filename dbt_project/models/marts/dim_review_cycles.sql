@@ -10,9 +10,9 @@ with decisions as (
 select
     c.cycle,
     c.quarter_start,
-    (c.quarter_start + interval 3 month - interval 1 day)::date as quarter_end,
-    (c.quarter_start + interval 3 month - interval 1 year)::date as merit_window_start,
-    (c.quarter_start + interval 3 month - interval 1 day)::date as merit_window_end,
+    cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 3, 'c.quarter_start')) }} as date) as quarter_end,
+    cast({{ dbt.dateadd('year', -1, dbt.dateadd('month', 3, 'c.quarter_start')) }} as date) as merit_window_start,
+    cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 3, 'c.quarter_start')) }} as date) as merit_window_end,
     d.calibrated_at,
     d.closed_at,
     case

@@ -7,6 +7,6 @@ from {{ ref('int_category_scores_rolled_up') }}
 union all
 select
     employee_id, period_type, period_start, 'impact', metric_score,
-    (metric_score is not null)::bigint, 1, denominator::bigint, 'team outcome'
+    cast(case when metric_score is not null then 1 else 0 end as bigint), 1, cast(denominator as bigint), 'team outcome'
 from {{ ref('fct_metric_scores') }}
 where metric_key = 'team_outcome'

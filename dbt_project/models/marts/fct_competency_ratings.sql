@@ -3,13 +3,13 @@
 with ratings as (
     select
         cycle, employee_id, competency,
-        avg(level) filter (where rater_type = 'self') as self_level,
-        avg(level) filter (where rater_type = 'peer') as peer_level,
-        avg(level) filter (where rater_type = 'manager') as manager_level,
-        avg(level) filter (where rater_type <> 'self') as others_level,
+        cast(avg(level) filter (where rater_type = 'self') as double precision) as self_level,
+        cast(avg(level) filter (where rater_type = 'peer') as double precision) as peer_level,
+        cast(avg(level) filter (where rater_type = 'manager') as double precision) as manager_level,
+        cast(avg(level) filter (where rater_type <> 'self') as double precision) as others_level,
         count(*) filter (where rater_type <> 'self') as other_raters
     from {{ ref('stg_reviews__competency_ratings') }}
-    group by all
+    group by cycle, employee_id, competency
 )
 
 select

@@ -35,7 +35,7 @@ outstanding as (
     select cycle, employee_id, min(reviewer_id) as reviewer_id
     from {{ ref('fct_review_completions') }}
     where not is_finished
-    group by all
+    group by cycle, employee_id
 )
 
 select

@@ -8,7 +8,7 @@ with team_outcome as (
         t.period_start,
         'team_outcome' as metric_key,
         t.team_score * t.team_size as numerator,
-        t.team_size::double as denominator,
+        cast(t.team_size as double precision) as denominator,
         t.team_score as metric_value,
         d.exceptional as threshold_exceptional,
         d.strong as threshold_strong,

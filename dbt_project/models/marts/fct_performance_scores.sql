@@ -27,18 +27,18 @@ composite as (
         and c.period_type = p.period_type
         and c.period_start = p.period_start
         and c.category = w.category
-    group by all
+    group by p.employee_id, p.period_type, p.period_start, p.level_group
 ),
 
 competency as (
     select
         employee_id,
         {{ cycle_quarter_start('cycle') }} as quarter_start,
-        100 * (avg(level) - 1) / 4 as competency_score,
+        100 * (cast(avg(level) as double precision) - 1) / 4 as competency_score,
         count(*) as competency_ratings
     from {{ ref('stg_reviews__competency_ratings') }}
     where rater_type <> 'self'
-    group by all
+    group by 1, 2
 ),
 
 pillars as (
@@ -56,7 +56,8 @@ scored as (
         (
             coalesce(pl.objective_weight * c.objective_score, 0) + coalesce(pl.competency_weight * k.competency_score, 0)
         ) / nullif(
-            if(c.objective_score is null, 0, pl.objective_weight) + if(k.competency_score is null, 0, pl.competency_weight), 0
+            case when c.objective_score is null then 0 else pl.objective_weight end
+            + case when k.competency_score is null then 0 else pl.competency_weight end, 0
         ) as performance_score
     from composite as c
     cross join pillars as pl

@@ -4,8 +4,8 @@
 -- Business impact is what the person delivered (output) beside what their team delivered
 -- (impact, the team outcome), averaged over the window's quarters.
 with scored_window as (
-    select max(period_start) + interval 1 month as window_end,
-           max(period_start) - interval 11 month as window_start
+    select {{ dbt.dateadd('month', 1, 'max(period_start)') }} as window_end,
+           {{ dbt.dateadd('month', -11, 'max(period_start)') }} as window_start
     from {{ ref('fct_performance_scores') }}
     where period_type = 'month'
 ),
@@ -15,21 +15,22 @@ contributions as (
     select i.employee_id, 'jira:' || i.project_key as project, sum(coalesce(i.story_points, 1)) as contribution
     from ({{ attributed_to_employees(ref('int_jira_issues_estimated'), 'jira', 'assignee_account_id') }}) as i, scored_window as w
     where i.is_done and i.resolved_at >= w.window_start and i.resolved_at < w.window_end
-    group by all
+    group by 1, 2
     union all
     select p.employee_id, 'github:' || p.repository, count(*)
     from ({{ attributed_to_employees(ref('stg_github__pull_requests'), 'github', 'author_login') }}) as p, scored_window as w
     where p.is_merged and p.merged_at >= w.window_start and p.merged_at < w.window_end
-    group by all
+    group by 1, 2
 ),
 
 projects_led as (
     -- The lead of a project is its largest contributor (ties all lead).
     select employee_id, count(*) as projects_led
     from (
-        select * from contributions
-        qualify rank() over (partition by project order by contribution desc) = 1
-    )
+        select employee_id, rank() over (partition by project order by contribution desc) as standing
+        from contributions
+    ) as ranked
+    where standing = 1
     group by employee_id
 ),
 
@@ -64,9 +65,9 @@ measurable as (
 select
     e.employee_id,
     w.window_start::date as window_start,
-    (w.window_end - interval 1 day)::date as window_end,
-    if(m.employee_id is null, null, coalesce(p.projects_led, 0))::integer as projects_led,
-    if(m.employee_id is null, null, coalesce(t.mentees, 0))::integer as mentees,
+    cast({{ dbt.dateadd('day', -1, 'w.window_end') }} as date) as window_end,
+    cast(case when m.employee_id is not null then coalesce(p.projects_led, 0) end as integer) as projects_led,
+    cast(case when m.employee_id is not null then coalesce(t.mentees, 0) end as integer) as mentees,
     b.business_impact_score
 from {{ ref('dim_employees') }} as e
 cross join scored_window as w

@@ -19,13 +19,13 @@ credited as (
     select a.source, count(*) as records, count(r.employee_id) as credited_records
     from activity as a
     left join {{ ref('int_accounts_resolved') }} as r on r.source = a.source and r.account_id = a.account_id
-    group by all
+    group by a.source
 ),
 
 accounts as (
     select source, count(*) as accounts, count(employee_id) as matched_accounts
     from {{ ref('int_accounts_resolved') }}
-    group by all
+    group by source
 )
 
 select
@@ -34,6 +34,6 @@ select
     coalesce(a.matched_accounts, 0) as matched_accounts,
     coalesce(c.records, 0) as activity_records,
     coalesce(c.credited_records, 0) as credited_records,
-    1 - c.credited_records / nullif(c.records, 0) as uncredited_share
+    1 - cast(c.credited_records as double precision) / nullif(c.records, 0) as uncredited_share
 from accounts as a
 full join credited as c using (source)

@@ -21,7 +21,7 @@ select
     t.derived_improvement,
     t.is_uninformative,
     t.is_derivable,
-    if(t.is_uninformative and t.is_derivable and p.value = 1, 'derived', 'configured') as scored_on
+    case when t.is_uninformative and t.is_derivable and p.value = 1 then 'derived' else 'configured' end as scored_on
 from {{ ref('int_metric_thresholds_derived') }} as t
 join {{ ref('metric_definitions') }} as d on d.role = t.role and d.metric_key = t.metric_key
 cross join (select value from {{ ref('scoring_parameters') }} where parameter = 'score_uninformative_on_derived') as p

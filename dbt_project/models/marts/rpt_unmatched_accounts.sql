@@ -24,19 +24,22 @@ suggestions as (
         u.account_id,
         c.employee_id,
         c.full_name,
-        jaro_winkler_similarity(lower(u.account_name), lower(c.full_name)) as similarity
+        {{ jaro_winkler_similarity('lower(u.account_name)', 'lower(c.full_name)') }} as similarity
     from unmatched as u
     join unclaimed as c on c.source = u.source
     where u.account_name is not null
-    qualify row_number() over (partition by u.source, u.account_id order by similarity desc, c.employee_id) = 1
+),
+
+best_suggestions as (
+    {{ first_row_per('suggestions', 'source, account_id', 'similarity desc, employee_id') }}
 )
 
 select
     u.*,
     s.employee_id as suggested_employee_id,
     s.full_name as suggested_employee_name,
-    round(s.similarity, 3) as suggestion_similarity
+    {{ round_float('s.similarity', 3) }} as suggestion_similarity
 from unmatched as u
-left join suggestions as s
+left join best_suggestions as s
     on s.source = u.source and s.account_id = u.account_id
     and s.similarity >= (select value from {{ ref('scoring_parameters') }} where parameter = 'name_suggestion_min_similarity')

@@ -1,5 +1,9 @@
 {{ config(materialized='incremental', unique_key='pull_request_id', incremental_strategy='delete+insert') }}
 {#- Keyed by pull request: a changed pull request's commit authors are all replaced. #}
+{%- set fields = {
+    "commits": {"nodes": [{"commit": {"author": {"email": "VARCHAR", "name": "VARCHAR", "user": {"login": "VARCHAR"}}}}]}
+} -%}
+{%- set node = fields.commits.nodes[0] %}
 
 -- Who authored the commits of each pull request, as GitHub records it: the email of the commit and
 -- the login GitHub linked that email to (null when it could not). A commit's email belongs to the
@@ -7,29 +11,32 @@
 with source as (
 
     select
-        from_json(payload, '{
-            "commits": {"nodes": [{"commit": {"author": {"email": "VARCHAR", "name": "VARCHAR", "user": {"login": "VARCHAR"}}}}]}
-        }') as record,
+        {{ json_record('payload', fields) }} as record,
         id,
         _loaded_at
     from {{ raw_or_empty('github_pull_requests') }}
     {{ loaded_since_last_build() }}
-    qualify row_number() over (partition by id order by _loaded_at desc) = 1
+
+),
+
+latest as (
+
+    {{ first_row_per('source', 'id', '_loaded_at desc') }}
 
 ),
 
 commits as (
 
-    select id as pull_request_id, unnest(record.commits.nodes).commit.author as author, _loaded_at
-    from source
+    select id as pull_request_id, {{ json_elements(json_field(fields, 'commits.nodes')) }} as node, _loaded_at
+    from latest
 
 )
 
 select distinct
     pull_request_id,
-    nullif(lower(trim(author.user.login)), '') as login,
-    nullif(lower(trim(author.email)), '') as email,
-    nullif(trim(author.name), '') as author_name,
+    nullif(lower(trim({{ json_field(node, 'commit.author.user.login', 'node') }})), '') as login,
+    nullif(lower(trim({{ json_field(node, 'commit.author.email', 'node') }})), '') as email,
+    nullif(trim({{ json_field(node, 'commit.author.name', 'node') }}), '') as author_name,
     _loaded_at as loaded_at
 from commits
-where author.email is not null
+where {{ json_field(node, 'commit.author.email', 'node') }} is not null

@@ -1,21 +1,28 @@
 {{ config(materialized='incremental', unique_key='pull_request_id', incremental_strategy='delete+insert') }}
 {#- Keyed by pull request: a changed pull request's reviews are all replaced. #}
+{%- set fields = {
+    "author": {"login": "VARCHAR"},
+    "repository": "VARCHAR",
+    "reviews": {"nodes": [{"author": {"login": "VARCHAR"}, "state": "VARCHAR", "submittedAt": "TIMESTAMPTZ"}]}
+} -%}
+{%- set review = fields.reviews.nodes[0] %}
 
 with source as (
 
     -- One parse per row; a value that does not fit its declared type becomes null (like try_cast).
     select
-        from_json(payload, '{
-            "author": {"login": "VARCHAR"},
-            "repository": "VARCHAR",
-            "reviews": {"nodes": [{"author": {"login": "VARCHAR"}, "state": "VARCHAR", "submittedAt": "TIMESTAMPTZ"}]}
-        }') as record,
+        {{ json_record('payload', fields) }} as record,
         id,
         _loaded_at
     from {{ raw_or_empty('github_pull_requests') }}
     {{ loaded_since_last_build() }}
+
+),
+
+latest as (
+
     -- Keep only the latest version of each pull request before unnesting its reviews.
-    qualify row_number() over (partition by id order by _loaded_at desc) = 1
+    {{ first_row_per('source', 'id', '_loaded_at desc') }}
 
 ),
 
@@ -25,12 +32,12 @@ reviews as (
     -- which is stable because GitHub lists reviews in submission order.
     select
         id as pull_request_id,
-        record.repository,
-        record.author.login as pr_author_login,
-        unnest(record.reviews.nodes) as review,
-        generate_subscripts(record.reviews.nodes, 1) as review_number,
+        {{ json_field(fields, 'repository') }} as repository,
+        {{ json_field(fields, 'author.login') }} as pr_author_login,
+        {{ json_elements(json_field(fields, 'reviews.nodes')) }} as review,
+        {{ json_element_positions(json_field(fields, 'reviews.nodes')) }} as review_number,
         _loaded_at
-    from source
+    from latest
 
 ),
 
@@ -41,10 +48,10 @@ renamed as (
         pull_request_id,
         nullif(trim(repository), '') as repository,
         -- GitHub logins are case-insensitive: lower-case them so joins across models match.
-        nullif(lower(trim(review.author.login)), '') as reviewer_login,
+        nullif(lower(trim({{ json_field(review, 'author.login', 'review') }})), '') as reviewer_login,
         nullif(lower(trim(pr_author_login)), '') as pr_author_login,
-        nullif(trim(review.state), '') as review_state,
-        review.submittedAt as submitted_at,
+        nullif(trim({{ json_field(review, 'state', 'review') }}), '') as review_state,
+        {{ json_field(review, 'submittedAt', 'review') }} as submitted_at,
         _loaded_at as loaded_at
     from reviews
 

@@ -1,11 +1,12 @@
 -- The org's SAML/SCIM identities: the email the identity provider holds for each linked login.
+{% set fields = {
+    "samlIdentity": {"nameId": "VARCHAR", "username": "VARCHAR"},
+    "scimIdentity": {"username": "VARCHAR"}
+} -%}
 with source as (
 
     select
-        from_json(payload, '{
-            "samlIdentity": {"nameId": "VARCHAR", "username": "VARCHAR"},
-            "scimIdentity": {"username": "VARCHAR"}
-        }') as record,
+        {{ json_record('payload', fields) }} as record,
         organization,
         login,
         _loaded_at
@@ -20,9 +21,10 @@ renamed as (
         organization,
         -- SCIM usernames and SAML NameIDs are usually the work email; keep the first that is one.
         lower(trim(coalesce(
-            if(record.scimIdentity.username like '%@%', record.scimIdentity.username, null),
-            if(record.samlIdentity.nameId like '%@%', record.samlIdentity.nameId, null),
-            if(record.samlIdentity.username like '%@%', record.samlIdentity.username, null)
+            {%- for path in ['scimIdentity.username', 'samlIdentity.nameId', 'samlIdentity.username'] %}
+            case when {{ json_field(fields, path) }} like '%@%' then {{ json_field(fields, path) }} end
+            {{- ',' if not loop.last }}
+            {%- endfor %}
         ))) as email,
         _loaded_at as loaded_at
     from source
@@ -31,9 +33,7 @@ renamed as (
 
 deduplicated as (
 
-    select *
-    from renamed
-    qualify row_number() over (partition by organization, login order by loaded_at desc) = 1
+    {{ first_row_per('renamed', 'organization, login', 'loaded_at desc') }}
 
 )
 

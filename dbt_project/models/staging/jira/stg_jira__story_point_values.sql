@@ -7,17 +7,30 @@ with source as (
 
     select
         id,
-        payload ->> '$.fields.project.key' as project_key,
-        -- A list of candidate field ids (older loads recorded one id as a string).
-        coalesce(
-            try_cast(payload -> '$.custom_field_ids.story_points' as varchar[]),
-            [payload ->> '$.custom_field_ids.story_points']
-        ) as field_ids,
+        {{ json_text_at('payload', ["'fields'", "'project'", "'key'"]) }} as project_key,
         payload,
         _loaded_at
     from {{ raw_or_empty('jira_issues') }}
     {{ loaded_since_last_build() }}
-    qualify row_number() over (partition by id order by _loaded_at desc) = 1
+
+),
+
+latest as (
+
+    {{ first_row_per('source', 'id', '_loaded_at desc') }}
+
+),
+
+candidate_fields as (
+
+    -- A list of candidate field ids (older loads recorded one id as a string).
+    select
+        id,
+        project_key,
+        {{ json_strings(json_at('payload', ["'custom_field_ids'", "'story_points'"])) }} as field_id,
+        payload,
+        _loaded_at
+    from latest
 
 ),
 
@@ -26,15 +39,13 @@ values_per_field as (
     select
         id as issue_id,
         nullif(trim(project_key), '') as project_key,
-        unnest(list_transform(field_ids, lambda f: {
-            'field_id': f,
-            'story_points': try_cast(json_extract_string(payload, '$.fields."' || f || '"') as double)
-        })) as value,
+        field_id,
+        {{ try_cast(json_text_at('payload', ["'fields'", 'field_id']), 'double precision') }} as story_points,
         _loaded_at as loaded_at
-    from source
+    from candidate_fields
 
 )
 
-select issue_id, project_key, value.field_id as field_id, value.story_points as story_points, loaded_at
+select issue_id, project_key, field_id, story_points, loaded_at
 from values_per_field
-where value.field_id is not null and value.story_points is not null
+where field_id is not null and story_points is not null

@@ -21,9 +21,7 @@ renamed as (
 
 deduplicated as (
 
-    select *
-    from renamed
-    qualify row_number() over (partition by appeal_id order by loaded_at desc) = 1
+    {{ first_row_per('renamed', 'appeal_id', 'loaded_at desc') }}
 
 )
 

@@ -20,9 +20,7 @@ renamed as (
 
 deduplicated as (
 
-    select *
-    from renamed
-    qualify row_number() over (partition by cycle, employee_id order by loaded_at desc) = 1
+    {{ first_row_per('renamed', 'cycle, employee_id', 'loaded_at desc') }}
 
 )
 

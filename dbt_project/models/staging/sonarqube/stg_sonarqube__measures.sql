@@ -19,8 +19,8 @@ renamed as (
     select
         component as component_key,
         metric as metric_key,
-        try_cast(date as timestamptz) as measured_at,
-        try_cast(value as double) as value,
+        {{ try_cast('date', 'timestamptz') }} as measured_at,
+        {{ try_cast('value', 'double precision') }} as value,
         _loaded_at as loaded_at
     from source
 
@@ -28,9 +28,7 @@ renamed as (
 
 deduplicated as (
 
-    select *
-    from renamed
-    qualify row_number() over (partition by component_key, metric_key, measured_at order by loaded_at desc) = 1
+    {{ first_row_per('renamed', 'component_key, metric_key, measured_at', 'loaded_at desc') }}
 
 )
 

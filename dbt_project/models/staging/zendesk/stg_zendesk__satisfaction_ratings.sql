@@ -1,18 +1,19 @@
 {{ config(materialized='incremental', unique_key='rating_id', incremental_strategy='delete+insert') }}
+{%- set fields = {
+    "ticket_id": "VARCHAR",
+    "assignee_id": "VARCHAR",
+    "requester_id": "VARCHAR",
+    "score": "VARCHAR",
+    "comment": "VARCHAR",
+    "created_at": "TIMESTAMPTZ",
+    "updated_at": "TIMESTAMPTZ"
+} -%}
 
 with source as (
 
     -- One parse per row; a value that does not fit its declared type becomes null (like try_cast).
     select
-        from_json(payload, '{
-            "ticket_id": "VARCHAR",
-            "assignee_id": "VARCHAR",
-            "requester_id": "VARCHAR",
-            "score": "VARCHAR",
-            "comment": "VARCHAR",
-            "created_at": "TIMESTAMPTZ",
-            "updated_at": "TIMESTAMPTZ"
-        }') as record,
+        {{ json_record('payload', fields) }} as record,
         id,
         _loaded_at
     from {{ raw_or_empty('zendesk_satisfaction_ratings') }}
@@ -24,16 +25,16 @@ renamed as (
 
     select
         id as rating_id,
-        record.ticket_id,
-        record.assignee_id,
-        record.requester_id,
-        nullif(trim(record.score), '') as score,
+        {{ json_field(fields, 'ticket_id') }} as ticket_id,
+        {{ json_field(fields, 'assignee_id') }} as assignee_id,
+        {{ json_field(fields, 'requester_id') }} as requester_id,
+        nullif(trim({{ json_field(fields, 'score') }}), '') as score,
         -- "offered" and "unoffered" are surveys without an answer: they count neither way.
-        trim(record.score) in ('good', 'bad') as is_answered,
-        case when trim(record.score) in ('good', 'bad') then trim(record.score) = 'good' end as is_good,
-        nullif(trim(record.comment), '') as comment,
-        record.created_at,
-        record.updated_at,
+        trim({{ json_field(fields, 'score') }}) in ('good', 'bad') as is_answered,
+        case when trim({{ json_field(fields, 'score') }}) in ('good', 'bad') then trim({{ json_field(fields, 'score') }}) = 'good' end as is_good,
+        nullif(trim({{ json_field(fields, 'comment') }}), '') as comment,
+        {{ json_field(fields, 'created_at') }} as created_at,
+        {{ json_field(fields, 'updated_at') }} as updated_at,
         _loaded_at as loaded_at
     from source
 
@@ -41,9 +42,7 @@ renamed as (
 
 deduplicated as (
 
-    select *
-    from renamed
-    qualify row_number() over (partition by rating_id order by loaded_at desc, updated_at desc) = 1
+    {{ first_row_per('renamed', 'rating_id', 'loaded_at desc, updated_at desc') }}
 
 )
 
