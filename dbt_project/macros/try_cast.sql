@@ -39,7 +39,7 @@
 {% macro postgres__create_try_cast_functions() -%}
     {%- for type in ['date', 'timestamptz', 'integer', 'bigint', 'numeric', 'double precision', 'boolean'] %}
     create or replace function {{ target.schema }}.perfpipe_try_{{ type | replace(' ', '_') }}(value text)
-    returns {{ type }} language plpgsql stable parallel safe as $$
+    returns {{ type }} language plpgsql stable as $$
     begin
         return cast(value as {{ type }});
     exception when others then
