@@ -8,6 +8,7 @@ from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
 from .assets import analytics_assets
+from .assets.copies import warehouse_copies
 from .assets.dashboards import dashboard_site
 from .assets.dbt import dbt_models
 from .assets.raw import activity_assets, snapshot_assets
@@ -23,7 +24,7 @@ RESOURCES = {
 }
 
 defs = dg.Definitions(
-    assets=[*activity_assets, *snapshot_assets, dbt_models, *analytics_assets, dashboard_site],
+    assets=[*activity_assets, *snapshot_assets, dbt_models, *analytics_assets, dashboard_site, warehouse_copies],
     jobs=[ingest_job, refresh_job],
     schedules=[nightly],
     sensors=[refresh_after_ingest],

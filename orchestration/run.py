@@ -4,7 +4,7 @@
 Settings are checked before anything is opened. On a fresh warehouse the run loads the 12 whole
 months before this one (``AS_OF`` sets "today"), on later runs the months not yet completely
 loaded plus the current one; then the snapshots, the dbt build, the analytics and the
-dashboards. It runs against the Dagster instance in ``DAGSTER_HOME``, so its runs show in
+dashboards, and when all of them succeeded the analyst and HR copies. It runs against the Dagster instance in ``DAGSTER_HOME``, so its runs show in
 ``make dev``. Exit code 0 only when every step succeeded.
 """
 
@@ -18,6 +18,7 @@ from sources import ACTIVITY_SOURCES
 from sources.settings import SourceConfigError
 
 from .assets import analytics_assets
+from .assets.copies import warehouse_copies
 from .assets.dashboards import dashboard_site, dashboards_dir
 from .assets.dbt import dbt_models
 from .assets.raw import activity_assets, snapshot_assets
@@ -53,9 +54,15 @@ def main() -> int:
     for title, assets, tags in steps:
         print(f"==> {title}", flush=True)
         results.append(dg.materialize(assets, instance=instance, resources=RESOURCES, tags=tags, raise_on_error=False))
+    if all(result.success for result in results):
+        print("==> the analyst and HR copies of the warehouse", flush=True)
+        results.append(dg.materialize([warehouse_copies], instance=instance, resources=RESOURCES, raise_on_error=False))
+    else:
+        print("==> the analyst and HR copies stay as last published: this run did not succeed", flush=True)
     print("\n" + "\n".join(summary(warehouse, systems.ground_truth())))
     print(f"\nwarehouse: {warehouse.absolute_path}")
     print(f"dashboards: {dashboards_dir(warehouse) / 'index.html'}")
+    print(f"analyst copy: {warehouse.copies.analyst}  (make sql)")
     failed = [event.step_key for result in results for event in result.all_events if event.is_step_failure]
     if failed or not all(result.success for result in results):
         print(f"FAILED steps: {', '.join(failed) or 'see the log above'}", file=sys.stderr)

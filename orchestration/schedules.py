@@ -12,7 +12,7 @@ import dagster as dg
 from .assets.raw import activity_assets, snapshot_assets
 from .partitions import monthly
 
-DOWNSTREAM_GROUPS = ("framework", "staging", "intermediate", "marts", "analytics", "dashboards")
+DOWNSTREAM_GROUPS = ("framework", "staging", "intermediate", "marts", "analytics", "dashboards", "publishing")
 
 ingest_job = dg.define_asset_job(
     "ingest",
@@ -50,7 +50,8 @@ def nightly(context: dg.ScheduleEvaluationContext):
 refresh_job = dg.define_asset_job(
     "refresh",
     selection=dg.AssetSelection.groups(*DOWNSTREAM_GROUPS),
-    description="Rebuild the dbt models (staging parses only new loads), the analytics tables and the dashboards.",
+    description="Rebuild the dbt models (staging parses only new loads), the analytics tables and the dashboards, "
+    "then publish the analyst and HR copies of the warehouse.",
 )
 
 

@@ -14,6 +14,8 @@ import pandas as pd
 from pydantic import Field
 
 from sources.records import Window
+from warehouse_copies import Copies
+from warehouse_copies.comments import column_comment, table_comment
 
 META = "meta"
 
@@ -34,6 +36,18 @@ class Warehouse(dg.ConfigurableResource):
     @property
     def data_dir(self) -> Path:
         return Path(self.absolute_path).parent
+
+    @property
+    def copies(self) -> Copies:
+        """Where the analyst and HR copies are published (beside the warehouse unless moved)."""
+        return Copies(
+            analyst=Path(
+                os.environ.get("ANALYST_WAREHOUSE_PATH") or self.data_dir / "warehouse_analyst.duckdb"
+            ).resolve(),
+            hr=Path(os.environ.get("HR_WAREHOUSE_PATH") or self.data_dir / "warehouse_hr.duckdb").resolve(),
+            key_file=self.data_dir / ".pseudonym_key",
+            min_group_size=int(os.environ.get("ANALYST_MIN_GROUP_SIZE") or 5),
+        )
 
     def dlt_pipeline(self, name: str) -> dlt.Pipeline:
         self.data_dir.mkdir(parents=True, exist_ok=True)  # dlt opens the file itself
@@ -69,6 +83,21 @@ class Warehouse(dg.ConfigurableResource):
                 con.execute(f"create or replace table {schema}.{table} as select * from frame")
                 con.unregister("frame")
             con.commit()
+
+    def comment(self, schema: str, descriptions: dict[str, tuple[str, dict[str, str]]]) -> int:
+        """Set table and column comments from ``descriptions`` (table -> (description, column ->
+        description)) on the tables of ``schema`` that exist; returns the columns commented."""
+        commented = 0
+        with self.connect(read_only=False) as con:
+            for table, (description, columns) in descriptions.items():
+                stored = _columns(con, schema, table)
+                if not stored:
+                    continue
+                con.execute(table_comment(f"{schema}.{table}", description))
+                for column in stored & columns.keys():
+                    con.execute(column_comment(f"{schema}.{table}", column, columns[column]))
+                    commented += 1
+        return commented
 
     def frozen_cycles(self, schema: str, table: str) -> set[str]:
         """The cycles whose rows of ``table`` were computed closed (cycle_state 'closed'): frozen."""
