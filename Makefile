@@ -19,13 +19,14 @@ export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
 .PHONY: help python setup run demo test test-fast lint format browser dev validate docs \
-	bench-ingest bench-dbt bench-analytics bench-dashboards bench-truth clean
+	postgres sql bench-reads bench-ingest bench-dbt bench-analytics bench-dashboards bench-truth clean
 
 help:
 	@echo "make demo          set up, then run the whole pipeline on the built-in sandbox org (make run in sandbox mode)"
 	@echo "make run           one whole pipeline run in PERFPIPE_MODE (default live: your systems, from .env)"
 	@echo "make test          set up, lint, then run every test tier (unit, integration, browser)"
 	@echo "make test-fast     the unit tier only (under a minute)"
+	@echo "make sql           an interactive SQL shell on the analyst copy of the warehouse (read-only)"
 	@echo "make dev           open the Dagster UI on this code location, in the mode the warehouse records"
 	@echo "make validate      dagster definitions validate"
 	@echo "make docs          dbt docs as one offline page: dbt_project/target/static_index.html"
@@ -34,6 +35,7 @@ help:
 	@echo "make bench-dbt     dbt build on 50,000 employees (after make demo)"
 	@echo "make bench-analytics  the analytics layer on 100,000 employees (after make demo)"
 	@echo "make bench-dashboards the dashboards for 500 and 5,000 employees (after make demo)"
+	@echo "make bench-reads   a whole sandbox run with an analyst querying the analyst copy, against one without"
 	@echo "make bench-truth   per company profile, how well ratings and scores recover the latent truth"
 
 python:
@@ -70,6 +72,17 @@ browser:
 	  echo "==> installing Debian's chromium for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
 
+# PostgreSQL for the portability test (the dbt project built on a server): Debian's postgresql,
+# installed when no initdb is found and apt-get can (root). Otherwise that test skips (fails under CI=true).
+postgres:
+	@if ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 \
+	  && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "==> installing Debian's postgresql for the portability test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; fi
+
+sql: .venv/.synced
+	$(RUN) python -m orchestration.sql_shell
+
 lint: .venv/.synced
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
@@ -78,7 +91,7 @@ format: .venv/.synced
 	$(RUN) ruff format .
 	$(RUN) ruff check --fix .
 
-test: setup lint browser
+test: setup lint browser postgres
 	$(RUN) pytest
 
 test-fast: .venv/.synced
@@ -105,6 +118,10 @@ bench-analytics: setup
 
 bench-dashboards: setup
 	$(RUN) python -m benchmarks.dashboards --source $${WAREHOUSE_PATH:-data/warehouse.duckdb}
+
+bench-reads: setup
+	$(RUN) python -m benchmarks.concurrent_reads
+	$(RUN) python -m benchmarks.concurrent_reads --reader
 
 bench-truth: setup
 	$(RUN) python -m benchmarks.truth
