@@ -40,8 +40,20 @@ MONEY = {
     "spent",
     "lump_sum_total",
 }
-# Metric values measured in money (unit "USD per month"): revenue per person.
-MONEY_BY_UNIT = {"numerator", "denominator", "metric_value"}
+# In rows of a metric measured in money (unit "USD per month"), every figure computed from people's
+# amounts: their revenue, and medians and thresholds derived from a role's revenue (with few people
+# in the role, a percentile is one person's revenue). Configured thresholds are the framework's.
+MONEY_BY_UNIT = {
+    "numerator",
+    "denominator",
+    "metric_value",
+    "median_value",
+    *(
+        f"{prefix}_{band}"
+        for prefix in ("derived", "threshold")
+        for band in ("exceptional", "strong", "meets", "improvement")
+    ),
+}
 MONEY_UNIT = r"^[A-Z]{3}\b"
 SENSITIVE = ("gender", "location")
 GROUP_COUNTS = ("count", "people")

@@ -242,7 +242,8 @@ def test_docs_generate_into_a_page_that_works_offline(built, tmp_path):
     )
     assert run.returncode == 0, run.stdout[-3000:]
     page = (tmp_path / "static_index.html").read_text()
-    assert "fct_performance_scores" in page and "Share of the level's category weight that had data" in page
+    assert "fct_performance_scores" in page and "Share (0-1) of the level's category weight that had data" in page
+    assert "source.perfpipe.analytics.merit_pools" in page  # the analytics tables, described, as a source
 
 
 def test_nightly_build_parses_only_new_loads_and_replaces_changed_rows(built, tmp_path):

@@ -79,14 +79,13 @@ def leaks(con, needles: dict[str, set[str]]) -> dict[str, str]:
     found = {}
     for schema, table, column, kind in stored_columns(con):
         if kind == "VARCHAR":
-            value = f't."{column}"'
+            holds = f'contains(t."{column}", n.needle)'
         elif kind.startswith(NUMBERS):  # a number can only be a salary, written to the cent
-            value = f"printf('%.2f', cast(t.\"{column}\" as double))"
+            holds = f"printf('%.2f', cast(t.\"{column}\" as double)) = n.needle"
         else:
             continue
         hits = con.execute(
-            f"select n.kind, any_value(n.needle) from {schema}.{table} as t join needles as n "
-            f"on contains({value}, n.needle) group by n.kind"
+            f"select n.kind, any_value(n.needle) from {schema}.{table} as t join needles as n on {holds} group by n.kind"
         ).fetchall()
         found |= {kind: f"{schema}.{table}.{column}: {example!r}" for kind, example in hits}
     return found
