@@ -24,8 +24,8 @@ VIEWS = {
     ),
     "people": (
         "Everyone in the HRIS, active or not: organisation, level, manager and tenure.",
-        "select {person_base}, e.role, e.job_title, e.location, e.gender, e.hire_date, e.termination_date, "
-        "e.is_active, e.compa_ratio from marts.dim_employees as e",
+        "select {person}, p.role, p.job_title, p.location, p.gender, p.hire_date, p.termination_date, "
+        "p.is_active, p.compa_ratio from marts.dim_employees as p",
     ),
     "quarter_scores": (
         "Each person's composite and category scores (0-100) in the latest complete quarter.",
@@ -73,8 +73,7 @@ VIEWS = {
 
 def view_statements(person: str) -> list[tuple[str, str, str]]:
     """(name, create statement, description) of every view, for a copy whose person columns are ``person``."""
-    base = person.replace("p.", "e.")
     return [
-        (name, f"create view views.{name} as " + sql.format(person=person, person_base=base), description)
+        (name, f"create view views.{name} as " + sql.format(person=person), description)
         for name, (description, sql) in VIEWS.items()
     ]
