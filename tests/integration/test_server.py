@@ -278,3 +278,12 @@ def test_the_access_map_is_owner_only_beside_the_site_and_a_rebuild_applies_with
     finally:
         path.write_bytes(original)  # a rewrite in place is seen too
     check(served, "individual contributor", "hr/merit.html", email, 403)
+
+
+def test_the_server_never_holds_the_warehouse_open(served, analysed, org, roles):
+    """DuckDB allows one writer and no readers beside it: the run can take the warehouse while pages are served."""
+    warehouse, _ = analysed
+    ic = roles["individual contributor"]
+    with warehouse.connect(read_only=False) as con:
+        assert con.execute("select count(*) from marts.dim_employees").fetchone()[0] > 0
+        check(served, "individual contributor", f"people/{ic}.html", org.emails[ic], 200)
