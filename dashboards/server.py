@@ -101,8 +101,11 @@ class AccessMap:
         seen = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
         with self._lock:
             if seen != self._seen:
-                self._map = json.loads(self.path.read_text(encoding="utf-8"))
-                self._seen = seen
+                try:
+                    self._map = json.loads(self.path.read_text(encoding="utf-8"))
+                    self._seen = seen
+                except (OSError, ValueError):  # caught mid-write by hand: keep the last map, read it again next time
+                    pass
             return self._map
 
 
@@ -161,16 +164,14 @@ def create_app(settings: ServeSettings) -> Starlette:
     log = AccessLog(settings.access_log)
     env = environment()
 
-    def answer(request: Request) -> tuple[Response, str | None, str | None]:
-        """(response, email, employee id) for one request."""
-        client = request.client.host if request.client else None
+    def answer(request: Request, client: str | None, raw: str) -> tuple[Response, str | None, str | None]:
+        """(response, email, employee id) for one request from ``client`` for the raw path ``raw``."""
         emails = request.headers.getlist(EMAIL_HEADER)
         email = emails[0].strip().lower() if len(emails) == 1 else None
         if not trusted(client, settings.trusted_proxies):
             return refused(403), email, None  # a header from anywhere but the proxy is forged
         if not email:
             return refused(401), None, None
-        raw = request.scope.get("raw_path", b"").decode("latin-1")
         published = access.current()
         if published is None:
             return refused(503), email, None
@@ -195,15 +196,16 @@ def create_app(settings: ServeSettings) -> Starlette:
         return FileResponse(file, headers=HEADERS), email, employee_id
 
     async def serve(request: Request) -> Response:
-        response, email, employee_id = answer(request)
-        log.record(
-            email=email,
-            employee_id=employee_id,
-            path=request.scope.get("raw_path", b"").decode("latin-1"),
-            status=response.status_code,
-            client=request.client.host if request.client else None,
-        )
-        return response
+        client = request.client.host if request.client else None
+        raw = request.scope.get("raw_path", b"").decode("latin-1")
+        email = employee_id = None
+        status = 500  # what the log says if answering fails
+        try:
+            response, email, employee_id = answer(request, client, raw)
+            status = response.status_code
+            return response
+        finally:
+            log.record(email=email, employee_id=employee_id, path=raw, status=status, client=client)
 
     return Starlette(routes=[Route("/{path:path}", serve, methods=["GET", "HEAD"])])
 
