@@ -19,7 +19,7 @@ export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
 .PHONY: help python setup run demo test test-fast lint format browser dev validate docs \
-	postgres sql bench-reads bench-ingest bench-dbt bench-analytics bench-dashboards bench-truth clean
+	postgres sql serve bench-reads bench-ingest bench-dbt bench-analytics bench-dashboards bench-truth clean
 
 help:
 	@echo "make demo          set up, then run the whole pipeline on the built-in sandbox org (make run in sandbox mode)"
@@ -27,6 +27,7 @@ help:
 	@echo "make test          set up, lint, then run every test tier (unit, integration, browser)"
 	@echo "make test-fast     the unit tier only (under a minute)"
 	@echo "make sql           an interactive SQL shell on the analyst copy of the warehouse (read-only)"
+	@echo "make serve         the published dashboards over HTTP behind your SSO proxy (docs/serving.md)"
 	@echo "make dev           open the Dagster UI on this code location, in the mode the warehouse records"
 	@echo "make validate      dagster definitions validate"
 	@echo "make docs          dbt docs as one offline page: dbt_project/target/static_index.html"
@@ -82,6 +83,9 @@ postgres:
 
 sql: .venv/.synced
 	$(RUN) python -m orchestration.sql_shell
+
+serve: .venv/.synced
+	$(RUN) python -m dashboards.server
 
 lint: .venv/.synced
 	$(RUN) ruff check .

@@ -1,6 +1,6 @@
-"""The published dashboards: every page built from the warehouse into ``DASHBOARDS_DIR``."""
+"""The published dashboards: every page built from the warehouse into ``DASHBOARDS_DIR``, and beside it the
+access map the server authorises by (``dashboards.access``)."""
 
-import os
 import re
 from pathlib import Path
 
@@ -8,6 +8,8 @@ import dagster as dg
 import duckdb
 
 from dashboards import SiteData, build_site
+from dashboards.access import AccessSettings, access_map, write_access_map
+from dashboards.location import access_map_path, site_dir
 
 from ..resources import Warehouse
 from .analytics_tables import TARGET_SQL, key
@@ -54,7 +56,7 @@ def site_data(con: duckdb.DuckDBPyConnection) -> SiteData:
 
 
 def dashboards_dir(warehouse: Warehouse) -> Path:
-    return Path(os.environ.get("DASHBOARDS_DIR") or warehouse.data_dir / "dashboards").resolve()
+    return site_dir(warehouse.data_dir)
 
 
 @dg.asset(
@@ -69,8 +71,11 @@ def dashboard_site(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
     """Individual, manager, executive and HR pages as offline HTML with an index."""
     with warehouse.connect() as con:
         data = site_data(con)
-    report = build_site(data, dashboards_dir(warehouse))
-    context.log.info(f"{report.pages} pages written to {report.index}")
+    access = access_map(data, AccessSettings.from_env())  # before the swap: a bad map leaves the old site
+    site = dashboards_dir(warehouse)
+    report = build_site(data, site)
+    write_access_map(access, access_map_path(site))
+    context.log.info(f"{report.pages} pages written to {report.index}; {len(access['users'])} people may sign in")
     return dg.MaterializeResult(
         metadata={
             "index": dg.MetadataValue.path(str(report.index)),
@@ -78,5 +83,7 @@ def dashboard_site(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
             "largest_individual_page_kb": report.largest_individual_kb,
             "total_mb": report.total_mb,
             "seconds": report.seconds,
+            "access_map": dg.MetadataValue.path(str(access_map_path(site))),
+            "users": len(access["users"]),
         }
     )

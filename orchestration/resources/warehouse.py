@@ -13,6 +13,7 @@ import duckdb
 import pandas as pd
 from pydantic import Field
 
+from dashboards.location import warehouse_path
 from sources.records import Window
 from warehouse_copies import Copies
 from warehouse_copies.comments import column_comment, table_comment
@@ -27,7 +28,7 @@ class WarehouseModeError(RuntimeError):
 class Warehouse(dg.ConfigurableResource):
     """The DuckDB file every layer lives in (``WAREHOUSE_PATH``, default data/warehouse.duckdb)."""
 
-    path: str = Field(default_factory=lambda: os.environ.get("WAREHOUSE_PATH") or "data/warehouse.duckdb")
+    path: str = Field(default_factory=lambda: warehouse_path())
 
     @property
     def absolute_path(self) -> str:

@@ -1,6 +1,7 @@
 """The published dashboards in a real browser (Debian's Chromium driven by Playwright): the pages the Dagster
-asset publishes open from file://, draw every chart, log no error and send no request off the machine;
-names and comments from the sources stay text. Screenshots land in ``TEST_ARTIFACTS_DIR``."""
+asset publishes, opened through ``make serve``'s server with the header the SSO proxy sets, draw every chart,
+log no error and send no request anywhere but the server; names and comments from the sources stay text.
+Screenshots land in ``TEST_ARTIFACTS_DIR``."""
 
 import contextlib
 import os
@@ -8,7 +9,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import unquote, urlparse
+from urllib.parse import urlparse
 
 import dagster as dg
 import pytest
@@ -16,7 +17,10 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from dashboards import SiteData, build_site
+from dashboards.access import AccessSettings, access_map, write_access_map
+from dashboards.location import access_map_path
 from orchestration.assets.dashboards import dashboard_site, site_data
+from tests.serving import dashboards_server
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 REPO = Path(__file__).resolve().parents[2]
@@ -25,6 +29,7 @@ GRAPHS = "div.fig, div.plotly-graph-div"  # the containers figures are drawn int
 RENDER_TIMEOUT_MS = 20_000
 HOSTILE_NAME = "<img src=x onerror=alert(1)>"
 HOSTILE_COMMENT = "<script>alert(1)</script>"
+HR_READER = "hr-reader@example.com"  # SERVE_HR_EMAILS of these tests: opens every page
 
 
 @dataclass
@@ -35,21 +40,49 @@ class Visit:
     requests: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # responses of 400 and above
+
+
+@dataclass(frozen=True)
+class Served:
+    """A published site and the server serving it."""
+
+    url: str
+    folder: Path
+
+    def path_of(self, url: str) -> str:
+        """The page a URL of this server opens, relative to the site root."""
+        assert url.startswith(self.url + "/"), url
+        return urlparse(url).path.removeprefix("/")
+
+
+@contextlib.contextmanager
+def serving(folder: Path, logs: Path) -> Iterator[Served]:
+    env = {"DASHBOARDS_DIR": str(folder), "SERVE_ACCESS_LOG": str(logs / "access.log")}
+    with dashboards_server(env, logs / "server.out") as url:
+        yield Served(url, folder)
 
 
 @pytest.fixture(scope="session")
 def site(analysed, tmp_path_factory) -> Path:
-    """The site the Dagster asset publishes from the session's warehouse."""
+    """The site (and access map) the Dagster asset publishes from the session's warehouse."""
     warehouse, result = analysed
     assert result.success
     folder = tmp_path_factory.mktemp("published") / "dashboards"
     with pytest.MonkeyPatch.context() as env:
         env.setenv("DASHBOARDS_DIR", str(folder))
+        env.setenv("SERVE_HR_EMAILS", HR_READER)
         assert dg.materialize(
             [dashboard_site], resources={"warehouse": warehouse}, instance=dg.DagsterInstance.ephemeral()
         ).success
     assert (folder / "index.html").is_file()
     return folder
+
+
+@pytest.fixture(scope="session")
+def served(site, tmp_path_factory) -> Iterator[Served]:
+    with serving(site, tmp_path_factory.mktemp("serve-logs")) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -72,18 +105,22 @@ def visit(browser) -> Iterator[Callable[..., Visit]]:
     """Open a page (optionally follow the first link matching ``follow``), wait for its charts."""
     contexts = []
 
-    def open_page(path: Path, follow: str | None = None) -> Visit:
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def open_page(served: Served, path: str, follow: str | None = None, email: str = HR_READER) -> Visit:
+        # The proxy's header on every request, as oauth2-proxy sets it for the signed-in user.
+        context = browser.new_context(
+            viewport={"width": 1280, "height": 900}, extra_http_headers={"X-Forwarded-Email": email}
+        )
         contexts.append(context)
-        # Anything that is not a local file is refused, so a page that tries to phone home cannot.
-        context.route(lambda url: not url.startswith("file://"), lambda route: route.abort())
+        # Anything but the server is refused, so a page that tries to phone home cannot.
+        context.route(lambda url: not url.startswith(served.url + "/"), lambda route: route.abort())
         page = context.new_page()
         seen = Visit(page)
         context.on("request", lambda request: seen.requests.append(request.url))
+        context.on("response", lambda r: seen.refused.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         page.on("console", lambda message: seen.errors.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: seen.errors.append(str(error)))
         page.on("dialog", lambda dialog: (seen.dialogs.append(dialog.message), dialog.dismiss()))
-        page.goto(path.as_uri(), wait_until="load")
+        page.goto(f"{served.url}/{path}", wait_until="load")
         if follow:
             with page.expect_navigation(wait_until="load"):
                 page.locator(follow).first.click()
@@ -98,12 +135,6 @@ def visit(browser) -> Iterator[Callable[..., Visit]]:
     yield open_page
     for context in contexts:
         context.close()
-
-
-def file_of(url: str) -> Path:
-    parsed = urlparse(url)
-    assert parsed.scheme == "file", url
-    return Path(unquote(parsed.path))
 
 
 def charts(page: Page) -> dict:
@@ -131,15 +162,14 @@ def visible_text(page: Page) -> str:
         ...[...document.querySelectorAll('svg text')].map(t => t.textContent)].join('\\n')""")
 
 
-def assert_offline_clean_and_drawn(seen: Visit, site: Path, screenshot: str) -> None:
+def assert_offline_clean_and_drawn(seen: Visit, served: Served, screenshot: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     shot = SCREENSHOTS / f"{screenshot}.png"
     seen.page.screenshot(path=shot, full_page=True)  # first, so a failing page leaves its picture too
     assert shot.stat().st_size > 0
-    leaving = [url for url in seen.requests if not url.startswith("file://")]
-    assert leaving == [], f"requests leaving the machine: {leaving}"
-    outside = [url for url in seen.requests if not file_of(url).is_relative_to(site)]
-    assert outside == [], f"files read from outside the site folder: {outside}"
+    leaving = [url for url in seen.requests if not url.startswith(served.url + "/")]
+    assert leaving == [], f"requests to anywhere but the server: {leaving}"
+    assert seen.refused == [], f"requests the server refused: {seen.refused}"
     assert seen.errors == []
     drawn = charts(seen.page)
     assert drawn["blank"] == [], f"charts not rendered: {drawn}"
@@ -147,14 +177,13 @@ def assert_offline_clean_and_drawn(seen: Visit, site: Path, screenshot: str) -> 
     assert drawn["homeless"] == [], f"figures with no place on the page: {drawn}"
 
 
-def test_every_link_on_the_index_opens_a_page_of_the_site(site, visit):
-    seen = visit(site / "index.html")
+def test_every_link_on_the_index_opens_a_page_of_the_site(served, visit):
+    seen = visit(served, "index.html")
     hrefs = seen.page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
     assert hrefs
-    targets = {file_of(href).resolve() for href in hrefs}
-    missing = sorted(str(t) for t in targets if not t.is_file())
+    relative = {served.path_of(href) for href in hrefs}
+    missing = sorted(t for t in relative if not (served.folder / t).is_file())
     assert missing == []
-    relative = {t.relative_to(site.resolve()).as_posix() for t in targets}
     assert {
         "executive.html",
         "hr/calibration.html",
@@ -177,18 +206,23 @@ def test_every_link_on_the_index_opens_a_page_of_the_site(site, visit):
         ("calibration-pack", 'a[href*="hr/calibration-pack-"]', 0),
     ],
 )
-def test_page_draws_every_chart_offline_without_errors(site, visit, name, follow, min_charts):
-    seen = visit(site / "index.html", follow=follow)
+def test_page_draws_every_chart_offline_without_errors(served, visit, name, follow, min_charts):
+    seen = visit(served, "index.html", follow=follow)
     if follow:
-        assert seen.page.url != (site / "index.html").as_uri(), "the index link did not navigate"
+        assert seen.page.url != f"{served.url}/index.html", "the index link did not navigate"
     assert charts(seen.page)["containers"] >= min_charts
-    assert_offline_clean_and_drawn(seen, site, name)
+    assert_offline_clean_and_drawn(seen, served, name)
 
 
-def test_individual_page_shows_no_other_employees_name(site, visit, data):
-    seen = visit(site / "index.html", follow='a[href*="people/"]')
-    own_id = file_of(seen.page.url).stem
+def test_individual_page_shows_no_other_employees_name(served, visit, data):
+    """Signed in as the first person of the index: their start page leads to their own page, naming no one else."""
+    first = served.path_of(visit(served, "index.html", follow='a[href*="people/"]').page.url)
+    own_id = Path(first).stem
     employees = data.employees
+    email = employees.loc[employees["employee_id"] == own_id, "work_email"].iloc[0]
+    seen = visit(served, "", follow='a[href*="people/"]', email=email)
+    assert served.path_of(seen.page.url) == first
+    assert_offline_clean_and_drawn(seen, served, "individual-signed-in")
     own_name = employees.loc[employees["employee_id"] == own_id, "full_name"].iloc[0]
     text = visible_text(seen.page)
     assert own_name in text
@@ -215,7 +249,7 @@ def hostile_target(data: SiteData) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="session")
-def hostile_site(data, tmp_path_factory) -> tuple[Path, str, str]:
+def hostile_site(data, tmp_path_factory) -> Iterator[tuple[Served, str, str]]:
     """A site built from the session's data after one person's name and comment were replaced by markup."""
     employee_id, manager_id = hostile_target(data)
     employees = data.employees.copy()
@@ -224,30 +258,35 @@ def hostile_site(data, tmp_path_factory) -> tuple[Path, str, str]:
     theirs = comments[(comments["employee_id"] == employee_id) & (comments["cycle"] == comments["cycle"].max())]
     comments.loc[theirs.index[0], "comment"] = HOSTILE_COMMENT
     folder = tmp_path_factory.mktemp("hostile") / "dashboards"
-    build_site(replace(data, employees=employees, comments=comments), folder)
-    return folder, employee_id, manager_id
+    hostile = replace(data, employees=employees, comments=comments)
+    build_site(hostile, folder)
+    write_access_map(access_map(hostile, AccessSettings()), access_map_path(folder))
+    with serving(folder, tmp_path_factory.mktemp("hostile-logs")) as server:
+        yield server, employee_id, manager_id
 
 
 @pytest.mark.parametrize("page_of", ["people", "managers"])
-def test_markup_in_names_and_comments_stays_text(hostile_site, visit, page_of):
-    folder, employee_id, manager_id = hostile_site
-    path = folder / page_of / f"{employee_id if page_of == 'people' else manager_id}.html"
-    assert path.is_file()
-    seen = visit(path)
+def test_markup_in_names_and_comments_stays_text(hostile_site, visit, data, page_of):
+    """Read by their manager, who may open both pages."""
+    served, employee_id, manager_id = hostile_site
+    path = f"{page_of}/{employee_id if page_of == 'people' else manager_id}.html"
+    assert (served.folder / path).is_file()
+    email = data.employees.loc[data.employees["employee_id"] == manager_id, "work_email"].iloc[0]
+    seen = visit(served, path, email=email)
     assert seen.dialogs == []
     page = seen.page
     assert page.evaluate("() => [...document.images].filter(i => i.getAttribute('src') === 'x').length") == 0
-    assert not any(file_of(url).name == "x" for url in seen.requests if url.startswith("file://"))
+    assert not any(urlparse(url).path.endswith("/x") for url in seen.requests)
     assert page.evaluate("() => [...document.scripts].filter(s => s.textContent.trim() === 'alert(1)').length") == 0
     assert page.locator("[onerror]").count() == 0
     assert page.get_by_text(HOSTILE_NAME).first.is_visible()
     if page_of == "people":
         assert page.get_by_text(HOSTILE_COMMENT).first.is_visible()
-    assert_offline_clean_and_drawn(seen, folder, f"hostile-{page_of}")
+    assert_offline_clean_and_drawn(seen, served, f"hostile-{page_of}")
 
 
-def test_calibration_pages_show_the_workflow_a_committee_decides_on(site, visit, data):
-    report = visit(site / "hr" / "calibration.html")
+def test_calibration_pages_show_the_workflow_a_committee_decides_on(served, visit, data):
+    report = visit(served, "hr/calibration.html")
     text = visible_text(report.page)
     # The distribution chart carries the final ratings beside the submitted, suggested and target.
     assert "Final (meeting's decision, else submitted)" in text and "Suggested by the calibration" in text
@@ -261,12 +300,12 @@ def test_calibration_pages_show_the_workflow_a_committee_decides_on(site, visit,
         assert heading in pack
     report.page.emulate_media(media="print")
     assert report.page.locator("header .nav").first.is_hidden()  # the printed pack leaves the navigation out
-    assert_offline_clean_and_drawn(report, site, "calibration-pack-print")
+    assert_offline_clean_and_drawn(report, served, "calibration-pack-print")
 
 
-def test_manager_page_lists_the_whole_roster_with_final_ratings(site, visit, data):
-    seen = visit(site / "index.html", follow='a[href*="managers/"]')
-    manager_id = file_of(seen.page.url).stem
+def test_manager_page_lists_the_whole_roster_with_final_ratings(served, visit, data):
+    seen = visit(served, "index.html", follow='a[href*="managers/"]')
+    manager_id = Path(served.path_of(seen.page.url)).stem
     lines = data.employees
     reports = lines[lines["manager_id"] == manager_id]
     roster = seen.page.locator("h2:has-text('Everyone in my reporting line') + div table, "
