@@ -101,8 +101,9 @@ test: setup lint browser postgres
 test-fast: .venv/.synced
 	$(RUN) pytest tests/unit
 
+# umask 077: the webserver and daemon write the run storage owner-only, as the code location does the rest.
 dev: setup
-	PERFPIPE_MODE=$${PERFPIPE_MODE:-$$($(RUN) python -m orchestration.mode)} $(RUN) dagster dev -w workspace.yaml
+	umask 077 && PERFPIPE_MODE=$${PERFPIPE_MODE:-$$($(RUN) python -m orchestration.mode)} $(RUN) dagster dev -w workspace.yaml
 
 validate: setup
 	$(RUN) dagster definitions validate -w workspace.yaml

@@ -149,9 +149,9 @@ def build_site(data: SiteData, out_dir: Path | str, *, min_peer_group: int = MIN
     out_dir = Path(out_dir)
     _check_replaceable(out_dir)
     out_dir.parent.mkdir(parents=True, exist_ok=True)
+    # mkdtemp makes the folder 0700, and it stays so: the pages hold personal data, owner-only.
     building = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.building-", dir=out_dir.parent))
     try:
-        building.chmod(0o755)
         count = _write_site(data, building, min_peer_group=min_peer_group)
         people = [p.stat().st_size for p in (building / "people").glob("*.html")]
         total = sum(p.stat().st_size for p in building.rglob("*") if p.is_file())

@@ -66,3 +66,25 @@ refresh_job = dg.define_asset_job(
 )
 def refresh_after_ingest(context: dg.RunStatusSensorContext):
     return dg.RunRequest(run_key=context.dagster_run.run_id)
+
+
+@dg.run_failure_sensor(
+    name="refresh_after_partial_ingest",
+    monitored_jobs=[ingest_job],
+    request_job=refresh_job,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="After an ingest run that failed but loaded some sources, rebuild everything downstream on "
+    "the new data and the last good data of the sources that failed (the refresh logs how stale each is).",
+)
+def refresh_after_partial_ingest(context: dg.RunFailureSensorContext):
+    run_id = context.dagster_run.run_id
+    materialized = context.instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
+    loaded = [
+        event.asset_materialization.asset_key
+        for event in materialized
+        if event.asset_materialization.metadata.get("in_use", dg.BoolMetadataValue(True)).value
+    ]
+    if not loaded:
+        return dg.SkipReason(f"ingest run {run_id} failed before any source loaded: nothing new to refresh")
+    context.log.info(f"ingest run {run_id} failed partly; refreshing on {len(loaded)} raw tables loaded in it")
+    return dg.RunRequest(run_key=run_id, tags={"perfpipe/partial_ingest": run_id})

@@ -80,6 +80,7 @@ class Company:
         truth.rename(columns={"rater_noise": "noise"}).to_csv(
             path, index=False, float_format="%.4f", lineterminator="\n"
         )
+        Path(path).chmod(0o600)  # the simulated people's latent performance: owner-only
 
 
 def sonar_key(repo: str) -> str:

@@ -1,10 +1,17 @@
-"""Count-based fault injection per source, shared by the server's request threads."""
+"""Count-based fault injection per source, shared by the server's request threads.
+
+``rate_limit`` (429), ``server_error`` (503), ``unauthorized`` (401), ``slow`` (the answer waits
+``seconds``: past the client's timeout it is a timeout), ``malformed`` (invalid JSON),
+``truncated`` (the body cut mid-JSON, its length declared as cut), ``short_page`` (fewer bytes
+sent than declared, then the connection closed) each hit ``times`` requests; ``down`` drops
+every request of the source, without an answer, until the faults are cleared (a whole run).
+"""
 
 import threading
 from collections import deque
 from dataclasses import dataclass
 
-KINDS = ("rate_limit", "server_error", "slow", "malformed", "short_page")
+KINDS = ("rate_limit", "server_error", "unauthorized", "slow", "malformed", "truncated", "short_page", "down")
 
 
 @dataclass
@@ -31,7 +38,7 @@ class FaultQueue:
             self._queues.setdefault(source, deque()).append(Fault(kind, int(times), int(after), float(seconds)))
 
     def pending(self, source: str) -> int:
-        """How many faulty responses are still queued for `source`."""
+        """How many faulty responses are still queued for `source` (a source down counts its ``times``)."""
         with self._lock:
             return sum(fault.times for fault in self._queues.get(source, ()))
 
@@ -49,6 +56,8 @@ class FaultQueue:
             if head.after > 0:
                 head.after -= 1
                 return None
+            if head.kind == "down":
+                return Fault(head.kind)
             head.times -= 1
             if head.times == 0:
                 queue.popleft()

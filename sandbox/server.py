@@ -98,6 +98,10 @@ class SandboxServer:
             return api.rate_limited(), None, 0.0
         if fault and fault.kind == "server_error":
             return Response(503, {"error": "Service Unavailable", "message": "sandbox fault"}), None, 0.0
+        if fault and fault.kind == "unauthorized":
+            return api.unauthorized(), None, 0.0
+        if fault and fault.kind == "down":
+            return Response(503, {}), "down", 0.0
         try:
             response = api.handle(request)
         except Exception as exc:  # a sandbox bug must surface as a 500, not a dropped connection
@@ -166,7 +170,7 @@ def _handler_for(server: SandboxServer):
                 time.sleep(delay)
             # Book what is served before it is sent: once the client has read the last page it
             # may ask the bookkeeping at once, before this thread would get to run again.
-            if fault not in ("malformed", "short_page"):
+            if fault not in ("malformed", "truncated", "short_page", "down"):
                 server.record(response)
             self._send(response, fault)
 
@@ -176,7 +180,14 @@ def _handler_for(server: SandboxServer):
             if fault == "malformed":
                 payload = payload[: max(1, len(payload) // 2)] + b"{"  # always invalid JSON
                 declared = len(payload)
+            if fault == "truncated":
+                payload = payload[: len(payload) // 2]
+                declared = len(payload)
             try:
+                if fault == "down":  # no answer at all: the client sees the connection dropped
+                    self.close_connection = True
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                    return
                 self.send_response(response.status)
                 if payload or fault:
                     self.send_header("Content-Type", "application/json; charset=utf-8")

@@ -7,6 +7,7 @@ checks.
 
 import json
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
@@ -14,6 +15,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from ..dbt_project import DBT_PROJECT
 from ..resources import Warehouse
+from ..staleness import stale_after_hours, staleness
 
 OWNER = "team:analytics-engineering"
 
@@ -38,6 +40,10 @@ class LayerTranslator(DagsterDbtTranslator):
     pool="warehouse",
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
-    """Seeds, models and their tests, built in dependency order (``dbt build``)."""
+    """Seeds, models and their tests, built in dependency order (``dbt build``), on the last good
+    load of every source (the log says how old each is)."""
+    loads = warehouse.loads()
+    for age in staleness(loads, sorted(set(loads["source"])), datetime.now(UTC), stale_after_hours()):
+        (context.log.warning if age.stale else context.log.info)(age.describe())
     args = ["build", "--vars", json.dumps({"warehouse_path": warehouse.absolute_path})]
     yield from dbt.cli(args, context=context).stream()

@@ -1,6 +1,6 @@
 """Raw assets: one Dagster multi-asset per source system, one asset per raw table."""
 
-from datetime import UTC
+from datetime import UTC, datetime
 from types import ModuleType
 
 import dagster as dg
@@ -18,6 +18,7 @@ from sources.settings import SourceConfigError
 from ..dbt_project import framework_competencies
 from ..partitions import monthly
 from ..resources import SourceSystems, Warehouse, WarehouseModeError
+from ..staleness import stale_after_hours, staleness
 
 OWNER = "team:data-engineering"
 # Transient trouble (a source down for minutes) is retried by the step; request-level
@@ -98,6 +99,7 @@ def raw_assets(module: ModuleType, partitions_def: dg.PartitionsDefinition | Non
             ).fetch_row_count()
             warehouse.record_load(name, window)
         except Exception as exc:
+            _report_last_good_load(context, warehouse, name)
             cause = _permanent_cause(exc)
             if cause is None:
                 raise
@@ -105,6 +107,14 @@ def raw_assets(module: ModuleType, partitions_def: dg.PartitionsDefinition | Non
             raise dg.Failure(description=str(cause), allow_retries=False) from exc
 
     return load
+
+
+def _report_last_good_load(context: dg.AssetExecutionContext, warehouse: Warehouse, name: str) -> None:
+    """A failed load keeps the source's last good data: say how old it is, in the log and on each table."""
+    (age,) = staleness(warehouse.loads(), [name], datetime.now(UTC), stale_after_hours())
+    context.log.warning(f"{name}: this load failed, the tables keep their last good data: {age.describe()}")
+    for key in context.selected_asset_keys:
+        context.log_event(dg.AssetObservation(asset_key=key, metadata={"load_failed": True, **age.metadata()}))
 
 
 activity_assets = [raw_assets(module, monthly) for module in ACTIVITY_SOURCES]

@@ -50,8 +50,17 @@ class Warehouse(dg.ConfigurableResource):
             min_group_size=int(os.environ.get("ANALYST_MIN_GROUP_SIZE") or 5),
         )
 
+    def make_data_dir(self) -> None:
+        """Create the data folder: others may open a file in it by name (the analyst copy, 0644)
+        but not list it; everything else in it is created owner-only (``permissions.py``)."""
+        if not self.data_dir.exists():
+            self.data_dir.mkdir(parents=True)
+            self.data_dir.chmod(0o711)
+
     def dlt_pipeline(self, name: str) -> dlt.Pipeline:
-        self.data_dir.mkdir(parents=True, exist_ok=True)  # dlt opens the file itself
+        self.make_data_dir()  # dlt opens the file itself
+        # A load package holds the rows as plaintext files: once loaded, dlt deletes them.
+        dlt.config["load.delete_completed_jobs"] = True
         return dlt.pipeline(
             pipeline_name=name,
             destination=dlt.destinations.duckdb(self.absolute_path),
@@ -62,7 +71,7 @@ class Warehouse(dg.ConfigurableResource):
 
     def connect(self, read_only: bool = True) -> duckdb.DuckDBPyConnection:
         if not read_only:
-            self.data_dir.mkdir(parents=True, exist_ok=True)
+            self.make_data_dir()
         return duckdb.connect(self.path, read_only=read_only)
 
     def read(self, sql: str, params: list | None = None) -> pd.DataFrame:

@@ -1,7 +1,6 @@
 """Each connector against the sandbox over real HTTP: paging, retries, clear errors, no loss."""
 
 import copy
-import re
 
 import duckdb
 import numpy as np
@@ -11,8 +10,7 @@ from orchestration.resources import Warehouse
 from sandbox import SandboxServer
 from sandbox.environment import live_environment
 from sources import bamboohr, github, jira, pagerduty, salesforce, sonarqube, zendesk
-from sources.http import SourceError
-from tests.conftest import AUGUST, SEPTEMBER, TEST_POLICY
+from tests.conftest import SEPTEMBER, TEST_POLICY
 from tests.oracle import expected_keys
 
 # Page sizes small enough that a month of the 80-person company spans several pages.
@@ -47,18 +45,6 @@ def keys_in(warehouse: Warehouse, table: str) -> set[str]:
     return set(keys)
 
 
-@pytest.fixture
-def small_pages(monkeypatch, sandbox):
-    for module, size in SMALL_PAGES.items():
-        monkeypatch.setattr(module, "PAGE_SIZE", size)
-    monkeypatch.setattr(sandbox.apis["salesforce"], "batch_size", 40)
-
-
-@pytest.fixture
-def warehouse(tmp_path):
-    return Warehouse(path=str(tmp_path / "warehouse.duckdb"))
-
-
 @pytest.mark.parametrize("module", API_SOURCES, ids=lambda m: m.Settings.SOURCE)
 def test_loads_every_page_of_a_month(module, sandbox, company, warehouse, small_pages):
     load(module, sandbox, warehouse, SEPTEMBER)
@@ -71,51 +57,6 @@ def test_loads_every_page_of_a_month(module, sandbox, company, warehouse, small_
         assert loaded == expected_keys(company, sandbox, table, [SEPTEMBER])
         # An org without SSO has no identities; every other table has rows.
         assert loaded or (table == "github_sso_identities" and not company.profile.github_sso), f"{table} is empty"
-
-
-TRANSIENT = ["rate_limit", "server_error", "slow", "short_page"]
-
-
-@pytest.mark.parametrize("fault", TRANSIENT)
-@pytest.mark.parametrize("module", API_SOURCES, ids=lambda m: m.Settings.SOURCE)
-def test_transient_fault_is_retried_to_success(module, fault, sandbox, company, warehouse, small_pages):
-    name = module.Settings.SOURCE
-    mid_stream = 0 if module is bamboohr else 1  # hit a later page where there is one
-    sandbox.faults.add(name, fault, times=1, after=mid_stream, seconds=2)
-
-    load(module, sandbox, warehouse, SEPTEMBER)
-
-    assert not sandbox.faults.pending(name), "the fault was never hit"
-    for table in tables_of(module):
-        assert keys_in(warehouse, table) == expected_keys(company, sandbox, table, [SEPTEMBER])
-
-
-@pytest.mark.parametrize("module", API_SOURCES, ids=lambda m: m.Settings.SOURCE)
-def test_malformed_json_names_source_url_and_page_and_keeps_earlier_loads(module, sandbox, warehouse, small_pages):
-    name = module.Settings.SOURCE
-    load(module, sandbox, warehouse, AUGUST)
-    before = {table: keys_in(warehouse, table) for table in tables_of(module)}
-
-    sandbox.faults.add(name, "malformed", times=1, after=0 if module is bamboohr else 1)
-    with pytest.raises(Exception) as failure:
-        load(module, sandbox, warehouse, SEPTEMBER)
-
-    cause = failure.value
-    while cause is not None and not isinstance(cause, SourceError):
-        cause = cause.__cause__
-    assert cause is not None, f"no SourceError in {failure.value!r}"
-    assert re.search(rf"^{name}: page \d+ of http://127\.0\.0\.1:\d+/{name}/\S+ failed: malformed JSON", str(cause))
-    assert {table: keys_in(warehouse, table) for table in tables_of(module)} == before
-
-
-def test_retries_give_up_with_a_clear_error(sandbox, warehouse):
-    sandbox.faults.add("pagerduty", "server_error", times=10)
-    incidents = pagerduty.source(pagerduty.Settings.from_env(live_environment(sandbox.info())), SEPTEMBER, TEST_POLICY)
-    with pytest.raises(
-        Exception, match=r"pagerduty: page 1 of http://127\.0\.0\.1:\d+/pagerduty/incidents\S* failed: HTTP 503"
-    ):
-        warehouse.dlt_pipeline("raw_pagerduty").run(incidents.with_resources("pagerduty_incidents"))
-    assert sandbox.request_counts["pagerduty"] == TEST_POLICY.max_attempts
 
 
 def test_github_primary_rate_limit_waits_for_the_reset(sandbox, company, warehouse):
