@@ -12,6 +12,7 @@ from .assets.copies import warehouse_copies
 from .assets.dashboards import dashboard_site
 from .assets.dbt import dbt_models
 from .assets.raw import activity_assets, snapshot_assets
+from .checks import activity_checks, analytics_checks, snapshot_checks
 from .dbt_project import DBT_PROJECT
 from .resources import SourceSystems, Warehouse
 from .schedules import ingest_job, nightly, refresh_after_ingest, refresh_job
@@ -25,6 +26,7 @@ RESOURCES = {
 
 defs = dg.Definitions(
     assets=[*activity_assets, *snapshot_assets, dbt_models, *analytics_assets, dashboard_site, warehouse_copies],
+    asset_checks=[*activity_checks, *snapshot_checks, *analytics_checks],
     jobs=[ingest_job, refresh_job],
     schedules=[nightly],
     sensors=[refresh_after_ingest],

@@ -22,6 +22,7 @@ from .assets.copies import warehouse_copies
 from .assets.dashboards import dashboard_site, dashboards_dir
 from .assets.dbt import dbt_models
 from .assets.raw import activity_assets, snapshot_assets
+from .checks import activity_checks, analytics_checks, snapshot_checks
 from .definitions import RESOURCES
 from .partitions import months_to_load, range_tags
 from .resources import WarehouseModeError, today
@@ -44,17 +45,25 @@ def main() -> int:
     first, last = months_to_load(warehouse.loads(), in_use, today())
     instance = dg.DagsterInstance.get()
     steps = [
-        ("snapshots (HRIS, review exports)", snapshot_assets, {}),
-        (f"activity {first[:7]} .. {last[:7]}", activity_assets, range_tags(first, last)),
+        ("snapshots (HRIS, review exports)", [*snapshot_assets, *snapshot_checks], {}),
+        (f"activity {first[:7]} .. {last[:7]}", [*activity_assets, *activity_checks], range_tags(first, last)),
         ("the dbt models (staging, intermediate, marts) and their tests", [dbt_models], {}),
-        ("decision analytics (calibration, merit, promotion, early signals, process health)", analytics_assets, {}),
+        (
+            "decision analytics (calibration, merit, promotion, early signals, process health)",
+            [*analytics_assets, *analytics_checks],
+            {},
+        ),
         ("dashboards", [dashboard_site], {}),
     ]
     results = []
     for title, assets, tags in steps:
         print(f"==> {title}", flush=True)
         results.append(dg.materialize(assets, instance=instance, resources=RESOURCES, tags=tags, raise_on_error=False))
-    if all(result.success for result in results):
+    failed_checks = [e for result in results for e in result.get_asset_check_evaluations() if not e.passed]
+    for e in failed_checks:
+        print(f"check {e.asset_key.to_user_string()} {e.check_name} ({e.severity.value}): {e.description}")
+    errors = [e for e in failed_checks if e.severity == dg.AssetCheckSeverity.ERROR]
+    if all(result.success for result in results) and not errors:
         print("==> the analyst and HR copies of the warehouse", flush=True)
         results.append(dg.materialize([warehouse_copies], instance=instance, resources=RESOURCES, raise_on_error=False))
     else:
@@ -64,7 +73,8 @@ def main() -> int:
     print(f"dashboards: {dashboards_dir(warehouse) / 'index.html'}")
     print(f"analyst copy: {warehouse.copies.analyst}  (make sql)")
     failed = [event.step_key for result in results for event in result.all_events if event.is_step_failure]
-    if failed or not all(result.success for result in results):
+    if failed or errors or not all(result.success for result in results):
+        failed += [f"{e.asset_key.to_user_string()}:{e.check_name}" for e in errors]
         print(f"FAILED steps: {', '.join(failed) or 'see the log above'}", file=sys.stderr)
         return 1
     return 0
