@@ -61,9 +61,9 @@ def _tables(con) -> set[str]:
     return {name for (name,) in rows}
 
 
-def _monthly(con, source: str, table: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _monthly(con, source: str, table: str) -> pd.DataFrame:
     """Every complete month of the source's loads with the table's measures (0 for a month loaded
-    with no records), and the months of its last load."""
+    with no records), marking the months of its last load."""
     moment, measures = ACTIVITY[table]
     aggregates = ", ".join(f"{sql} as {name}" for name, sql in measures.items())
     months = f"""
@@ -85,32 +85,30 @@ def _monthly(con, source: str, table: str) -> tuple[pd.DataFrame, pd.DataFrame]:
         from months as m left join measured as x using (month)""",
         [source],
     ).df()
-    long = frame.melt(
+    return frame.melt(
         id_vars=["window_start", "loaded_at", "in_last_load"], value_vars=list(measures), var_name="measure"
     )
-    return long.drop(columns="in_last_load"), long[long["in_last_load"]].drop(columns="in_last_load")
 
 
-def _snapshot(con, source: str, table: str, tables: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The table's rows now and at the snapshots checked before (meta.load_anomalies)."""
+def _snapshot(con, source: str, table: str, tables: set[str]) -> pd.DataFrame:
+    """The table's rows now (the source's last load) and at the snapshots checked before
+    (meta.load_anomalies)."""
     (loaded_at,) = con.execute(f"select max(loaded_at) from {META}.loads where source = ?", [source]).fetchone()
     if loaded_at is None:
-        empty = pd.DataFrame(columns=["window_start", "loaded_at", "measure", "value"])
-        return empty, empty
-    (rows,) = con.execute(f"select count(*) from raw.{table}").fetchone()
-    now = pd.DataFrame(
-        {"window_start": [pd.NaT], "loaded_at": [pd.Timestamp(loaded_at)], "measure": ["rows"], "value": [rows]}
-    )
-    before = now.iloc[0:0]
+        return pd.DataFrame(columns=["window_start", "loaded_at", "in_last_load", "measure", "value"])
+    before = ""
     if f"{META}.{TABLE}" in tables:
-        before = con.execute(
-            f"""select window_start, loaded_at, measure, arg_max(value, checked_at) as value
-            from {META}.{TABLE}
-            where source = ? and table_name = ? and window_start is null and loaded_at < ?
-            group by all""",
-            [source, table, loaded_at],
-        ).df()
-    return pd.concat([before, now], ignore_index=True), now
+        before = f"""union all
+            select loaded_at, false, measure, arg_max(value, checked_at) from {META}.{TABLE}
+            where source = $2 and table_name = $3 and window_start is null and loaded_at < $1
+            group by loaded_at, measure"""
+    return con.execute(
+        f"""select null::timestamptz as window_start, *
+        from (select $1::timestamptz as loaded_at, true as in_last_load, 'rows' as measure,
+                     (select count(*) from raw.{table})::double as value
+              {before})""",
+        [loaded_at, source, table] if before else [loaded_at],
+    ).df()
 
 
 def evaluate(warehouse: Warehouse, source: str, table: str, rule: AnomalyRule) -> pd.DataFrame:
@@ -121,15 +119,11 @@ def evaluate(warehouse: Warehouse, source: str, table: str, rule: AnomalyRule) -
         tables = _tables(con)
         if f"raw.{table}" not in tables or f"{META}.loads" not in tables:
             return pd.DataFrame(columns=COLUMNS)
-        if table in ACTIVITY:
-            history, last = _monthly(con, source, table)
-        else:
-            history, last = _snapshot(con, source, table, tables)
-    if last.empty:
+        history = _monthly(con, source, table) if table in ACTIVITY else _snapshot(con, source, table, tables)
+    if not history["in_last_load"].any():
         return pd.DataFrame(columns=COLUMNS)
     judged = load_anomalies(history.assign(source=source, table_name=table), rule)
-    latest = judged.merge(last[["window_start", "loaded_at", "measure"]], on=["window_start", "loaded_at", "measure"])
-    return latest[COLUMNS]
+    return judged[judged["in_last_load"].astype(bool)][COLUMNS].reset_index(drop=True)
 
 
 def _month(value) -> str:
