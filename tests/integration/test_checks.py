@@ -182,17 +182,22 @@ def test_the_process_health_page_shows_staleness_counts_quarantine_and_the_anoma
     ).success
     page = (tmp_path / "site" / "hr" / "process-health.html").read_text(encoding="utf-8")
     assert "hr/process-health.html" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
-    row = lambda label: page[page.index(f"<td>{label}</td>") :].split("</tr>")[0]  # noqa: E731
+
+    def row(label: str) -> str:
+        return page[page.index(f"<td>{label}</td>") :].split("</tr>")[0]
+
     assert "5.0 days" in row("sonarqube") and "stale" in row("sonarqube")
     assert "fresh" in row("salesforce")
     counts = page[page.index("What did each load land") :]
     assert '<td class="num">83</td><td class="num">80</td>' in counts and ">3</span>" in counts
     assert 'negative salary</td><td class="num">2</td>' in page and "hire date in the future" in page
     anomalies = page[page.index("Which loads were flagged") : page.index("What did each load land")]
-    revenue = anomalies[anomalies.index("closed_won_revenue") :].split("</tr>")[0]
-    assert "2026-06" in anomalies and "x" in revenue and "zendesk_tickets" in anomalies
+    at = anomalies.index("closed_won_revenue")
+    revenue = anomalies[anomalies.rindex("<tr>", 0, at) : anomalies.index("</tr>", at)]
+    assert "2026-06" in revenue and "zendesk_tickets" in anomalies
     stored = warehouse.read(
-        "select value, baseline from meta.load_anomalies where flagged and measure = 'closed_won_revenue' "
+        "select value, baseline, ratio from meta.load_anomalies where flagged and measure = 'closed_won_revenue' "
         "order by checked_at desc limit 1"
     ).iloc[0]
-    assert f"{stored['value']:,.0f}" in revenue and f"{stored['baseline']:,.0f}" in revenue
+    for shown in (f"{stored['value']:,.0f}", f"{stored['baseline']:,.0f}", f"x{stored['ratio']:.2f}"):
+        assert shown in revenue
