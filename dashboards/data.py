@@ -3,9 +3,21 @@ warehouse), gathered by the Dagster asset so this package never opens the wareho
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
+
+# The columns of the load ledger's tables (a table not written yet reads as empty with them).
+LOADS = ("source", "window_start", "window_end", "loaded_at")
+LOAD_COUNTS = ("source", "table_name", "window_start", "window_end", "landed", "accepted", "quarantined", "loaded_at")
+QUARANTINE_REASONS = ("source", "table_name", "reason", "records", "last_loaded_at")
+LOAD_ANOMALIES = (
+    "source", "table_name", "window_start", "measure", "value", "baseline", "ratio", "flagged", "checked_at",
+)  # fmt: skip
+
+
+def _empty(columns: tuple[str, ...]):
+    return field(default_factory=lambda: pd.DataFrame(columns=list(columns)))
 
 
 @dataclass(frozen=True)
@@ -38,3 +50,9 @@ class SiteData:
     identity_coverage: pd.DataFrame  # marts.rpt_identity_coverage: per source, the share of activity credited to nobody
     target: pd.DataFrame  # framework.target_distribution joined to rating_bands: band, band_rank, share
     cycles: pd.DataFrame  # marts.dim_review_cycles: cycle, quarter_start, ...
+    # The data-health page: the load ledger, quarantine reasons counted, and the anomaly checks' latest
+    # evaluation per load and measure.
+    loads: pd.DataFrame = _empty(LOADS)  # meta.loads
+    load_counts: pd.DataFrame = _empty(LOAD_COUNTS)  # meta.load_counts
+    quarantine_reasons: pd.DataFrame = _empty(QUARANTINE_REASONS)  # raw.quarantine counted per reason
+    load_anomalies: pd.DataFrame = _empty(LOAD_ANOMALIES)  # meta.load_anomalies, latest per load and measure

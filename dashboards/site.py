@@ -4,6 +4,7 @@ Layout (all links relative, so the folder works from file:// with no network):
 
     index.html  plotly.min.js  executive.html
     hr/calibration.html  hr/calibration-pack-<group>.html  hr/merit.html  hr/promotion.html  hr/unmatched-accounts.html  hr/metric-thresholds.html
+    hr/process-health.html
     managers/<employee_id>.html  people/<employee_id>.html
 
 plotly.js is written once (plotly's own bundle) and referenced with a relative path; pages embed
@@ -39,6 +40,7 @@ from .executive import executive
 from .hr import hr_merit, hr_promotion, hr_thresholds, hr_unmatched
 from .hr_calibration import hr_calibration
 from .hr_calibration_pack import calibration_groups, calibration_pack, pack_paths
+from .hr_process_health import hr_process_health
 from .index import index
 from .individual import individual
 from .manager import manager
@@ -64,6 +66,7 @@ HR_PAGES = [
     ("hr/promotion.html", "Promotion pipeline"),
     ("hr/unmatched-accounts.html", "Unmatched accounts"),
     ("hr/metric-thresholds.html", "Metric thresholds"),
+    ("hr/process-health.html", "Data health: loads, quarantine, anomalies"),
 ]
 KB, MB = 1024, 1024 * 1024
 
@@ -198,6 +201,7 @@ def _write_site(data: SiteData, root: Path, *, min_peer_group: int) -> int:
         "hr/promotion.html": ("hr_promotion.html", hr_promotion),
         "hr/unmatched-accounts.html": ("hr_unmatched.html", hr_unmatched),
         "hr/metric-thresholds.html": ("hr_thresholds.html", hr_thresholds),
+        "hr/process-health.html": ("hr_process_health.html", hr_process_health),
     }
     for path, (template, builder) in hr.items():
         write(path, template, builder(org, links))

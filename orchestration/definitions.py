@@ -13,6 +13,7 @@ from .assets.copies import warehouse_copies
 from .assets.dashboards import dashboard_site
 from .assets.dbt import dbt_models
 from .assets.raw import activity_assets, snapshot_assets
+from .checks import activity_checks, analytics_checks, snapshot_checks
 from .dbt_project import DBT_PROJECT
 from .permissions import owner_only
 from .resources import SourceSystems, Warehouse
@@ -29,6 +30,7 @@ RESOURCES = {
 
 defs = dg.Definitions(
     assets=[*activity_assets, *snapshot_assets, dbt_models, *analytics_assets, dashboard_site, warehouse_copies],
+    asset_checks=[*activity_checks, *snapshot_checks, *analytics_checks],
     jobs=[ingest_job, refresh_job],
     schedules=[nightly],
     sensors=[refresh_after_ingest, refresh_after_partial_ingest, alert_on_failure],

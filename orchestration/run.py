@@ -22,6 +22,7 @@ from .assets.copies import warehouse_copies
 from .assets.dashboards import dashboard_site, dashboards_dir
 from .assets.dbt import dbt_models
 from .assets.raw import activity_assets, snapshot_assets
+from .checks import activity_checks, analytics_checks, snapshot_checks
 from .definitions import RESOURCES
 from .partitions import months_to_load, range_tags
 from .resources import WarehouseModeError, today
@@ -44,16 +45,25 @@ def main() -> int:
     first, last = months_to_load(warehouse.loads(), in_use, today())
     instance = dg.DagsterInstance.get()
     steps = [
-        ("snapshots (HRIS, review exports)", snapshot_assets, {}),
-        (f"activity {first[:7]} .. {last[:7]}", activity_assets, range_tags(first, last)),
+        ("snapshots (HRIS, review exports)", [*snapshot_assets, *snapshot_checks], {}),
+        (f"activity {first[:7]} .. {last[:7]}", [*activity_assets, *activity_checks], range_tags(first, last)),
         ("the dbt models (staging, intermediate, marts) and their tests", [dbt_models], {}),
-        ("decision analytics (calibration, merit, promotion, early signals, process health)", analytics_assets, {}),
+        (
+            "decision analytics (calibration, merit, promotion, early signals, process health)",
+            [*analytics_assets, *analytics_checks],
+            {},
+        ),
         ("dashboards", [dashboard_site], {}),
     ]
     results = []
     for title, assets, tags in steps:
         print(f"==> {title}", flush=True)
         results.append(dg.materialize(assets, instance=instance, resources=RESOURCES, tags=tags, raise_on_error=False))
+    # A failed ERROR check fails its step (the checks are blocking); a WARN one (load anomalies) only says so.
+    for check in (e for result in results for e in result.get_asset_check_evaluations() if not e.passed):
+        print(
+            f"check {check.asset_key.to_user_string()} {check.check_name} ({check.severity.value}): {check.description}"
+        )
     if all(result.success for result in results):
         print("==> the analyst and HR copies of the warehouse", flush=True)
         results.append(dg.materialize([warehouse_copies], instance=instance, resources=RESOURCES, raise_on_error=False))

@@ -48,11 +48,36 @@ TABLES = {
     "target": TARGET_SQL,
     "cycles": "select * from marts.dim_review_cycles",
 }
+# SiteData field -> (table, query) for the data-health page: the load ledger, the quarantine and the
+# anomaly checks' evaluations. A table not written yet leaves the field empty (SiteData's default).
+LEDGER = {
+    "loads": ("meta.loads", "select source, window_start, window_end, loaded_at from meta.loads"),
+    "load_counts": (
+        "meta.load_counts",
+        "select source, table_name, window_start, window_end, landed, accepted, quarantined, loaded_at "
+        "from meta.load_counts",
+    ),
+    "quarantine_reasons": (
+        "raw.quarantine",
+        "select source, table_name, reason, count(*) as records, max(loaded_at) as last_loaded_at "
+        "from raw.quarantine group by all",
+    ),
+    "load_anomalies": (
+        "meta.load_anomalies",
+        "select source, table_name, window_start, measure, value, baseline, ratio, flagged, checked_at "
+        "from meta.load_anomalies "
+        "qualify row_number() over (partition by source, table_name, window_start, measure order by checked_at desc) = 1",
+    ),
+}
 DEPS = sorted({key(*table) for sql in TABLES.values() for table in TABLE_NAME.findall(sql)})
 
 
 def site_data(con: duckdb.DuckDBPyConnection) -> SiteData:
-    return SiteData(**{name: con.execute(sql).df() for name, sql in TABLES.items()})
+    present = {
+        f"{s}.{t}" for s, t in con.execute("select table_schema, table_name from information_schema.tables").fetchall()
+    }
+    ledger = {name: con.execute(sql).df() for name, (table, sql) in LEDGER.items() if table in present}
+    return SiteData(**{name: con.execute(sql).df() for name, sql in TABLES.items()}, **ledger)
 
 
 def dashboards_dir(warehouse: Warehouse) -> Path:

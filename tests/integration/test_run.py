@@ -79,6 +79,10 @@ def test_live_against_the_sandbox_url_runs_end_to_end_and_never_mixes_modes(vend
     warehouse = Warehouse(path=str(tmp_path / "warehouse.duckdb"))
     assert warehouse.recorded_mode() == "live"
     assert set(warehouse.loads()["source"]) == set(SOURCES)
+    # The load checks ran after the loads and judged the whole months of a normal year: nothing flagged.
+    judged = warehouse.read("select count(baseline) as judged, count(*) filter (where flagged) as flagged "
+                            "from meta.load_anomalies").iloc[0]  # fmt: skip
+    assert judged["judged"] > 50 and judged["flagged"] == 0 and "load_anomalies (WARN)" not in result.stdout
     activity = [m.Settings.SOURCE for m in ACTIVITY_SOURCES]
     # The next run loads only the month in progress; on the 1st of December, November as well.
     assert months_to_load(warehouse.loads(), activity, date(2026, 11, 21)) == (

@@ -839,6 +839,7 @@ def test_site_layout_and_report(site):
         "hr/promotion.html",
         "hr/unmatched-accounts.html",
         "hr/metric-thresholds.html",
+        "hr/process-health.html",
         *(f"people/{e}.html" for e in ACTIVE),
         "managers/90001.html",
         "managers/90002.html",
@@ -1149,7 +1150,7 @@ def test_empty_analytics_still_build_a_site(tmp_path):
         SiteData(**{**{f.name: getattr(data, f.name) for f in dataclasses.fields(SiteData)}, **empty}),
         tmp_path / "site",
     )
-    assert report.pages == len(ACTIVE) + 3 + 1 + 5 + 1  # people, managers, executive, HR, index
+    assert report.pages == len(ACTIVE) + 3 + 1 + 6 + 1  # people, managers, executive, HR, index
     executive = (tmp_path / "site" / "executive.html").read_text(encoding="utf-8")
     assert "Process health has not been measured" in executive
 
@@ -1158,7 +1159,7 @@ def test_an_empty_warehouse_builds_the_fixed_pages(tmp_path):
     data = make_data()
     empty = SiteData(**{f.name: getattr(data, f.name).iloc[0:0] for f in dataclasses.fields(SiteData)})
     report = build_site(empty, tmp_path / "site")
-    assert report.pages == 1 + 1 + 5 and report.largest_individual_kb == 0
+    assert report.pages == 1 + 1 + 6 and report.largest_individual_kb == 0
     assert "No complete quarter yet" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
 
 
