@@ -6,21 +6,28 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analytics.staleness import stale_after_hours, staleness
+
 from . import figures as fg
 from .cells import Cell, Links, Table, kpi
 from .formatting import count, missing, text
 from .org import Org
 
-STALE_AFTER = pd.Timedelta(hours=36)  # a nightly source not loaded for a day and a half is stale
 LOADS_PER_TABLE = 5  # the most recent loads listed per table
 
 
-def staleness(loads: pd.DataFrame, now: pd.Timestamp) -> pd.DataFrame:
-    """Per source: its last successful load, that load's window, and the time since (now - last load)."""
+def last_loads(loads: pd.DataFrame, now: pd.Timestamp, stale_after: float) -> pd.DataFrame:
+    """Per source: its last successful load, that load's window, the time since, and whether that
+    makes it stale (the rule of ``analytics.staleness``)."""
+    columns = ["source", "loaded_at", "window_start", "window_end", "age", "stale"]
     if loads.empty:
-        return pd.DataFrame(columns=["source", "loaded_at", "window_start", "window_end", "age"])
-    last = loads.sort_values("loaded_at").groupby("source", as_index=False).tail(1)
-    return last.assign(age=now - pd.to_datetime(last["loaded_at"], utc=True)).sort_values("source", ignore_index=True)
+        return pd.DataFrame(columns=columns)
+    last = loads.sort_values("loaded_at").groupby("source", as_index=False).tail(1).sort_values("source")
+    judged = {s.source: s for s in staleness(loads, list(last["source"]), now.to_pydatetime(), stale_after)}
+    return last.assign(
+        age=[pd.Timedelta(hours=judged[s].hours) for s in last["source"]],
+        stale=[judged[s].stale for s in last["source"]],
+    ).reset_index(drop=True)[columns]
 
 
 def age(delta: pd.Timedelta) -> str:
@@ -57,7 +64,7 @@ def _sources_table(stale: pd.DataFrame) -> Table:
         numeric=(3,),
     )
     for row in stale.itertuples():
-        late = row.age > STALE_AFTER
+        late = row.stale
         table.rows.append(
             [
                 text(row.source),
@@ -138,11 +145,12 @@ def _anomalies_table(flagged: pd.DataFrame) -> Table:
 
 def hr_process_health(org: Org, links: Links) -> dict:
     data, now = org.data, pd.Timestamp.now(tz="UTC")  # staleness as of the build
-    stale = staleness(data.loads, now)
+    stale_after = stale_after_hours()
+    stale = last_loads(data.loads, now, stale_after)
     anomalies = data.load_anomalies
     flagged = anomalies[anomalies["flagged"].fillna(False).astype(bool)] if len(anomalies) else anomalies
     counts, reasons = data.load_counts, data.quarantine_reasons
-    late = int((stale["age"] > STALE_AFTER).sum()) if len(stale) else 0
+    late = int(stale["stale"].sum()) if len(stale) else 0
     quarantined = int(reasons["records"].sum()) if len(reasons) else 0
     figures: dict[str, dict] = {}
     if quarantined:
@@ -168,7 +176,7 @@ def hr_process_health(org: Org, links: Links) -> dict:
             kpi(
                 "Stale sources",
                 count(late, "source"),
-                f"last load over {age(STALE_AFTER)} ago",
+                f"last load over {age(pd.Timedelta(hours=stale_after))} ago",
                 "at-risk" if late else "healthy",
             ),
             kpi(
@@ -190,7 +198,7 @@ def hr_process_health(org: Org, links: Links) -> dict:
         "reasons": _reasons_table(reasons),
         "anomalies": _anomalies_table(flagged),
         "help": "A source is stale when its last successful load is more than "
-        f"{age(STALE_AFTER)} old. A load is flagged when a row count or key total of a month (or of a "
+        f"{age(pd.Timedelta(hours=stale_after))} old. A load is flagged when a row count or key total of a month (or of a "
         "snapshot) is three times the median of the loads before it or less than a third of it "
         "(LOAD_ANOMALY_FACTOR): check the source system before trusting the pages built on it.",
     }

@@ -13,9 +13,10 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
+from analytics.staleness import stale_after_hours, staleness
+
 from ..dbt_project import DBT_PROJECT
 from ..resources import Warehouse
-from ..staleness import stale_after_hours, staleness
 
 OWNER = "team:analytics-engineering"
 

@@ -9,6 +9,7 @@ from dagster_dlt import DagsterDltResource, DagsterDltTranslator
 from dagster_dlt.asset_decorator import build_dlt_asset_specs
 from dagster_dlt.translator import DltResourceTranslatorData
 
+from analytics.staleness import stale_after_hours, staleness
 from sources import ACTIVITY_SOURCES, SNAPSHOT_SOURCES, reviews
 from sources.http import SourceError
 from sources.records import Window
@@ -18,7 +19,6 @@ from sources.settings import SourceConfigError
 from ..dbt_project import framework_competencies
 from ..partitions import monthly
 from ..resources import SourceSystems, Warehouse, WarehouseModeError
-from ..staleness import stale_after_hours, staleness
 
 OWNER = "team:data-engineering"
 # Transient trouble (a source down for minutes) is retried by the step; request-level

@@ -13,6 +13,7 @@ import pytest
 from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
 
+from analytics.staleness import staleness
 from orchestration.alerts import alert_on_failure
 from orchestration.assets.dbt import dbt_models
 from orchestration.assets.raw import activity_assets, snapshot_assets
@@ -20,7 +21,6 @@ from orchestration.dbt_project import DBT_PROJECT
 from orchestration.definitions import defs as defs_in_code
 from orchestration.resources import Warehouse
 from orchestration.schedules import ingest_job, refresh_after_partial_ingest
-from orchestration.staleness import staleness
 from tests.conftest import DBT, sandbox_systems
 
 OCTOBER = "2026-10-01"

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from orchestration.staleness import staleness
+from analytics.staleness import staleness
 
 NOW = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 LOADS = pd.DataFrame(
