@@ -143,8 +143,16 @@ def honour_erasures(source: Any, list_file: Path) -> Any:
     masker = Masker(listing.load(list_file))
     if masker:
         for name, resource in source.resources.items():
-            resource.add_map(lambda page, name=name: masker.table(name, page) if isinstance(page, pa.Table) else page)
+            resource.add_map(_page_rule(masker, name))
     return source
+
+
+def _page_rule(masker: Masker, table: str):
+    # One argument only: dlt hands a second parameter the item's metadata.
+    def apply(page: Any) -> Any:
+        return masker.table(table, page) if isinstance(page, pa.Table) else page
+
+    return apply
 
 
 def raw_tables(names: Iterable[str]) -> list[str]:
