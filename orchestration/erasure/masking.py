@@ -137,10 +137,10 @@ class Masker:
         return pa.Table.from_pylist([r for r in rows if r is not None], schema=table.schema)
 
 
-def honour_erasures(source: Any, list_file: Path) -> Any:
-    """The dlt source with the erasure list applied to every page of every resource before it is
+def honour_erasures(source: Any, data_dir: Path) -> Any:
+    """The dlt source with the erasure list (``listing.list_path``) applied to every page of every resource before it is
     written: the erased never reach the warehouse again. Unchanged when nobody was erased."""
-    masker = Masker(listing.load(list_file))
+    masker = Masker(listing.load(listing.list_path(data_dir)))
     if masker:
         for name, resource in source.resources.items():
             resource.add_map(_page_rule(masker, name))

@@ -72,11 +72,12 @@ def test_no_erasures_leave_pages_as_they_are(tmp_path):
     assert not Masker(listing.load(tmp_path / "erasure_list.json"))
 
 
-def test_the_load_hook_applies_the_rule_to_every_page_of_its_table(tmp_path):
+def test_the_load_hook_applies_the_rule_to_every_page_of_its_table(tmp_path, monkeypatch):
     import dlt
 
     from orchestration.erasure import honour_erasures
 
+    monkeypatch.delenv("ERASURE_LIST_PATH", raising=False)
     _, placeholder = masker(tmp_path)
     rows = [{"employee_id": "1021", "rater_id": "1050"}, {"employee_id": "1050", "rater_id": "1021"}]
 
@@ -84,6 +85,6 @@ def test_the_load_hook_applies_the_rule_to_every_page_of_its_table(tmp_path):
     def reviews():
         return [dlt.resource([pa.Table.from_pylist(rows)], name="review_competency_ratings")]
 
-    loaded = honour_erasures(reviews(), tmp_path / "erasure_list.json")
+    loaded = honour_erasures(reviews(), tmp_path)
     pages = list(loaded.resources["review_competency_ratings"])
     assert [r for page in pages for r in page.to_pylist()] == [{"employee_id": "1050", "rater_id": placeholder}]
