@@ -19,7 +19,7 @@ export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
 .PHONY: help python setup run demo test test-fast lint format browser dev validate docs \
-	postgres sql serve bench-reads bench-ingest bench-dbt bench-analytics bench-dashboards bench-truth clean
+	postgres sql serve erase bench-reads bench-ingest bench-dbt bench-analytics bench-dashboards bench-truth clean
 
 help:
 	@echo "make demo          set up, then run the whole pipeline on the built-in sandbox org (make run in sandbox mode)"
@@ -28,6 +28,7 @@ help:
 	@echo "make test-fast     the unit tier only (under a minute)"
 	@echo "make sql           an interactive SQL shell on the analyst copy of the warehouse (read-only)"
 	@echo "make serve         the published dashboards over HTTP behind your SSO proxy (docs/serving.md)"
+	@echo "make erase EMPLOYEE=<id>  erase a person everywhere (warehouse, copies, pages) and keep them out of later loads"
 	@echo "make dev           open the Dagster UI on this code location, in the mode the warehouse records"
 	@echo "make validate      dagster definitions validate"
 	@echo "make docs          dbt docs as one offline page: dbt_project/target/static_index.html"
@@ -86,6 +87,11 @@ sql: .venv/.synced
 
 serve: .venv/.synced
 	$(RUN) python -m dashboards.server
+
+# Erasure (docs/erasure.md): the operator is ERASED_BY, else $USER.
+erase: setup
+	@if [ -z "$(EMPLOYEE)" ]; then echo "usage: make erase EMPLOYEE=<employee id>" >&2; exit 2; fi
+	$(RUN) python -m orchestration.erase "$(EMPLOYEE)"
 
 lint: .venv/.synced
 	$(RUN) ruff check .

@@ -17,6 +17,7 @@ from sources.reviews import ReviewExportError
 from sources.settings import SourceConfigError
 
 from ..dbt_project import framework_competencies
+from ..erasure import honour_erasures
 from ..partitions import monthly
 from ..resources import SourceSystems, Warehouse, WarehouseModeError
 
@@ -93,7 +94,9 @@ def raw_assets(module: ModuleType, partitions_def: dg.PartitionsDefinition | Non
                 context.log.info(f"{name}: loading {window.start:%Y-%m-%d} .. {window.end:%Y-%m-%d}")
             yield from dlt.run(
                 context=context,
-                dlt_source=module.source(settings, window, source_systems.policy()),
+                dlt_source=honour_erasures(
+                    module.source(settings, window, source_systems.policy()), warehouse.data_dir
+                ),
                 dlt_pipeline=warehouse.dlt_pipeline(f"raw_{name}"),
                 dagster_dlt_translator=translator,
             ).fetch_row_count()

@@ -1,0 +1,7 @@
+"""Erasing a person: the erasure list (listing), the rule every load applies (masking), the
+warehouse work (warehouse); ``python -m orchestration.erase <id>`` runs it."""
+
+from .listing import list_path
+from .masking import honour_erasures
+
+__all__ = ["honour_erasures", "list_path"]
