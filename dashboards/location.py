@@ -28,3 +28,8 @@ def site_dir(data: Path, environ: Mapping[str, str] = os.environ) -> Path:
 def access_map_path(site: Path) -> Path:
     """The access map sits beside the site folder, never inside what is served."""
     return site.with_name(f"{site.name}.access.json")
+
+
+def access_log_path(data: Path, environ: Mapping[str, str] = os.environ) -> Path:
+    """The server's access log: ``SERVE_ACCESS_LOG``, default access.log beside the warehouse."""
+    return Path(environ.get("SERVE_ACCESS_LOG") or data / "access.log").resolve()

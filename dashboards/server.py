@@ -27,7 +27,7 @@ from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, R
 from starlette.routing import Route
 
 from .access import INDEX, may_open, own_pages
-from .location import access_map_path, data_dir, site_dir
+from .location import access_log_path, access_map_path, data_dir, site_dir
 from .site import environment, render
 
 EMAIL_HEADER = "x-forwarded-email"  # oauth2-proxy's header for the signed-in user's email
@@ -78,7 +78,7 @@ class ServeSettings(BaseModel):
         return cls(
             site=site,
             access_map=access_map_path(site),
-            access_log=Path(environ.get("SERVE_ACCESS_LOG") or data / "access.log").resolve(),
+            access_log=access_log_path(data, environ),
             **optional,
         )
 

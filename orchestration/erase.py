@@ -5,7 +5,7 @@ The operator is ``ERASED_BY``, else ``$USER``. Steps: add the person's hashed id
 erasure list (first, so an interrupted erasure is still honoured by the next load); mask or delete
 them in raw, the snapshot history, analytics and meta; drop dbt's models; record the erasure in
 ``meta.erasures``; rebuild dbt, the analytics, every dashboard page and the copies; rewrite the
-warehouse file; delete dlt's working folder. Nothing personal is printed: only counts per table
+warehouse file; delete dlt's working folder; mask them in the dashboards server's access log. Nothing personal is printed: only counts per table
 and the placeholder.
 """
 
@@ -19,11 +19,13 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
+from dashboards.location import access_log_path
+
 from .assets import analytics_assets
 from .assets.copies import warehouse_copies
 from .assets.dashboards import dashboard_site
 from .assets.dbt import dbt_models
-from .erasure import listing
+from .erasure import listing, logs
 from .erasure import warehouse as erasing
 from .erasure.masking import Masker
 
@@ -61,6 +63,7 @@ def erase(employee_id: str, erased_by: str, resources: dict, instance: dg.Dagste
     result = dg.materialize(REBUILT, resources=resources, instance=instance, raise_on_error=False)
     erasing.rewrite(warehouse.data_dir / os.path.basename(warehouse.absolute_path))
     shutil.rmtree(warehouse.data_dir / ".dlt", ignore_errors=True)  # load packages, extracted and normalised files
+    removed["access log"] = {"masked": logs.scrub(access_log_path(warehouse.data_dir), person, placeholder)}
     return Erasure(placeholder, removed, len(dropped), result.success)
 
 

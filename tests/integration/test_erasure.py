@@ -182,6 +182,13 @@ def test_erasure_leaves_no_trace_and_later_loads_honour_it(analysed, company, tm
             "select count(*) from marts.fct_competency_comments where employee_id = ?", [subject.employee_id]
         ).fetchone()[0]
 
+    # The dashboards server's access log: a view by the person, and one by someone else that stays as it was.
+    email = min(text for text in subject.texts if "@" in text)
+    access_log = data / "access.log"
+    theirs = {"email": email, "employee_id": subject.employee_id, "path": f"/people/{subject.employee_id}.html"}
+    other = '{"email": "someone.else@example.com", "employee_id": null, "path": "/hr/merit.html"}\n'
+    access_log.write_text(json.dumps(theirs) + "\n" + other, encoding="utf-8")
+
     before = scan(data, subject)
     kinds = {"identifier", "their id", "their salary", "their page"}
     assert {kind for kind in kinds if any(kind in trace for trace in before.found)} == kinds, before.found
@@ -189,6 +196,8 @@ def test_erasure_leaves_no_trace_and_later_loads_honour_it(analysed, company, tm
 
     erasure = erase(subject.employee_id, "tester", resources, instance)
     assert erasure.rebuilt
+    assert access_log.read_text(encoding="utf-8").splitlines()[1] + "\n" == other
+    assert access_log.stat().st_mode & 0o777 == 0o600
     placeholder = erasure.placeholder
 
     # A later load from the same source systems, whose export now gives them a comment found nowhere else.
