@@ -10,12 +10,14 @@ dashboards, and when all of them succeeded the analyst and HR copies. It runs ag
 
 from __future__ import annotations
 
+import os
 import sys
 
 import dagster as dg
 
 from sources import ACTIVITY_SOURCES
 from sources.settings import SourceConfigError
+from sources.snapshots import ALLOW_TAG
 
 from .assets import analytics_assets
 from .assets.copies import warehouse_copies
@@ -43,17 +45,23 @@ def main() -> int:
     in_use = [m.Settings.SOURCE for m in ACTIVITY_SOURCES if m.Settings.SOURCE in systems.in_use()]
     first, last = months_to_load(warehouse.loads(), in_use, today())
     instance = dg.DagsterInstance.get()
+    # ALLOW_SHRINK=bamboohr,reviews (or all): this run may load snapshots that are empty or shrank.
+    allow = {ALLOW_TAG: os.environ["ALLOW_SHRINK"]} if os.environ.get("ALLOW_SHRINK") else {}
     steps = [
-        ("snapshots (HRIS, review exports)", snapshot_assets, {}),
+        ("snapshots (HRIS, review exports)", snapshot_assets, allow),
         (f"activity {first[:7]} .. {last[:7]}", activity_assets, range_tags(first, last)),
         ("the dbt models (staging, intermediate, marts) and their tests", [dbt_models], {}),
         ("decision analytics (calibration, merit, promotion, early signals, process health)", analytics_assets, {}),
         ("dashboards", [dashboard_site], {}),
     ]
-    results = []
+    results, dbt_failed = [], False
     for title, assets, tags in steps:
+        if dbt_failed:  # nothing runs on a failed build: the analytics and pages stay as last built
+            print(f"==> {title}: skipped, the dbt build failed; the last good results are kept", flush=True)
+            continue
         print(f"==> {title}", flush=True)
         results.append(dg.materialize(assets, instance=instance, resources=RESOURCES, tags=tags, raise_on_error=False))
+        dbt_failed = assets == [dbt_models] and not results[-1].success
     if all(result.success for result in results):
         print("==> the analyst and HR copies of the warehouse", flush=True)
         results.append(dg.materialize([warehouse_copies], instance=instance, resources=RESOURCES, raise_on_error=False))

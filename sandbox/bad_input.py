@@ -104,7 +104,10 @@ def with_bad_hris_rows(company: Company) -> tuple[Company, Counter]:
 
     edit({"salary": -52000.0}, "negative amount")
     edit({"pay_range_min": lambda p: p.pay_range_max + 1000}, "pay range min above max")
-    edit({"termination_date": lambda p: p.hire_date - timedelta(days=30), "status": "Inactive"}, "impossible dates")
+    edit(
+        {"termination_date": lambda p: p.hire_date - timedelta(days=30), "status": "Inactive", "regrettable": False},
+        "impossible dates",
+    )
     edit({"hire_date": company.as_of + timedelta(days=400)}, "impossible dates")
     a, b = next(spots), next(spots)  # a manages b manages a
     people.iat[a, column("manager_id")], people.iat[b, column("manager_id")] = (
@@ -116,13 +119,13 @@ def with_bad_hris_rows(company: Company) -> tuple[Company, Counter]:
     duplicate = people.iloc[[twin]].assign(salary=people.iat[twin, column("salary")] + 1)
     people = pd.concat([people, duplicate, people.iloc[[next(spots)]]], ignore_index=True)  # the last: exact twin
     planted["duplicate with conflicting values"] += 2
-    return dataclasses.replace(company, people=people), planted
+    return dataclasses.replace(company, hris_rows=people), planted
 
 
 def shrunk(company: Company, keep: float) -> Company:
     """The company as an HRIS report would show it if it lost all but a ``keep`` share of its people
-    (a filter set by mistake); only the HRIS is meant to be served from it."""
-    return dataclasses.replace(company, people=company.people.iloc[: round(len(company.people) * keep)].copy())
+    (a filter set by mistake)."""
+    return dataclasses.replace(company, hris_rows=company.people.iloc[: round(len(company.people) * keep)].copy())
 
 
 def with_negative_amounts(company: Company, count: int) -> tuple[Company, list[str]]:

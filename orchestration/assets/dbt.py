@@ -65,7 +65,7 @@ def seed_problems(dbt: DbtCliResource, warehouse: Warehouse) -> list[str]:
         [*args, "--vars", json.dumps(variables)],
         manifest=DBT_PROJECT.manifest_path,
         raise_on_error=False,
-        target_path=Path(DBT_PROJECT.target_path) / "seed_check",  # the real manifest keeps the real schemas
+        target_path=Path(dbt.project_dir) / "target" / "seed_check",  # the real manifest keeps the real schemas
     )
     invocation.wait()
     nodes = invocation.get_artifact("manifest.json")["nodes"]
