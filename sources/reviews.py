@@ -158,6 +158,7 @@ EXPORTS: dict[str, type[Row]] = {
 }
 TABLES = {model: table for table, model in EXPORTS.items()}
 SCALES = {"rating", "level", "score", "final_rating"}  # a value outside these columns' scale is out of scale
+SCALE_ERRORS = {"literal_error", "less_than_equal", "greater_than_equal"}
 
 
 class Settings(SourceSettings):
@@ -201,7 +202,8 @@ def read_text(path: Path, encoding: str) -> str:
 
 def _problems(exc: ValidationError) -> str:
     errors = exc.errors()
-    kind = OUT_OF_SCALE if all(e["loc"] and e["loc"][0] in SCALES for e in errors) else INVALID_VALUE
+    out_of_scale = all(e["loc"] and e["loc"][0] in SCALES and e["type"] in SCALE_ERRORS for e in errors)
+    kind = OUT_OF_SCALE if out_of_scale else INVALID_VALUE
     where = [f"column {e['loc'][0]}" if e["loc"] else "row" for e in errors]
     return f"{kind}: " + "; ".join(f"{w}: {e['msg']} (value {e.get('input')!r})" for w, e in zip(where, errors))
 
