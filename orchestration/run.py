@@ -4,7 +4,9 @@
 Settings are checked before anything is opened. On a fresh warehouse the run loads the 12 whole
 months before this one (``AS_OF`` sets "today"), on later runs the months not yet completely
 loaded plus the current one; then the snapshots, the dbt build, the analytics and the
-dashboards, and when all of them succeeded the analyst and HR copies. It runs against the Dagster instance in ``DAGSTER_HOME``, so its runs show in
+dashboards (skipped when the dbt build failed: the last good results are kept; ``ALLOW_SHRINK``
+lets the snapshots of this run shrink, docs/bad-input.md), and when all of them succeeded the
+analyst and HR copies. It runs against the Dagster instance in ``DAGSTER_HOME``, so its runs show in
 ``make dev``. Exit code 0 only when every step succeeded.
 """
 
