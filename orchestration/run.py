@@ -4,18 +4,22 @@
 Settings are checked before anything is opened. On a fresh warehouse the run loads the 12 whole
 months before this one (``AS_OF`` sets "today"), on later runs the months not yet completely
 loaded plus the current one; then the snapshots, the dbt build, the analytics and the
-dashboards, and when all of them succeeded the analyst and HR copies. It runs against the Dagster instance in ``DAGSTER_HOME``, so its runs show in
+dashboards (skipped when the dbt build failed: the last good results are kept; ``ALLOW_SHRINK``
+lets the snapshots of this run shrink, docs/bad-input.md), and when all of them succeeded the
+analyst and HR copies. It runs against the Dagster instance in ``DAGSTER_HOME``, so its runs show in
 ``make dev``. Exit code 0 only when every step succeeded.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 import dagster as dg
 
 from sources import ACTIVITY_SOURCES
 from sources.settings import SourceConfigError
+from sources.snapshots import ALLOW_TAG
 
 from .assets import analytics_assets
 from .assets.copies import warehouse_copies
@@ -44,8 +48,10 @@ def main() -> int:
     in_use = [m.Settings.SOURCE for m in ACTIVITY_SOURCES if m.Settings.SOURCE in systems.in_use()]
     first, last = months_to_load(warehouse.loads(), in_use, today())
     instance = dg.DagsterInstance.get()
+    # ALLOW_SHRINK=bamboohr,reviews (or all): this run may load snapshots that are empty or shrank.
+    allow = {ALLOW_TAG: os.environ["ALLOW_SHRINK"]} if os.environ.get("ALLOW_SHRINK") else {}
     steps = [
-        ("snapshots (HRIS, review exports)", [*snapshot_assets, *snapshot_checks], {}),
+        ("snapshots (HRIS, review exports)", [*snapshot_assets, *snapshot_checks], allow),
         (f"activity {first[:7]} .. {last[:7]}", [*activity_assets, *activity_checks], range_tags(first, last)),
         ("the dbt models (staging, intermediate, marts) and their tests", [dbt_models], {}),
         (
@@ -55,10 +61,15 @@ def main() -> int:
         ),
         ("dashboards", [dashboard_site], {}),
     ]
-    results = []
+    results, stopped = [], False
     for title, assets, tags in steps:
+        if stopped:  # nothing runs on a failed build or failed analytics: what follows stays as last built
+            print(f"==> {title}: skipped, an earlier step failed; the last good results are kept", flush=True)
+            continue
         print(f"==> {title}", flush=True)
         results.append(dg.materialize(assets, instance=instance, resources=RESOURCES, tags=tags, raise_on_error=False))
+        # A partial load still builds on the last good data; a failed build or analytics step stops here.
+        stopped = stopped or (dbt_models in assets or analytics_assets[0] in assets) and not results[-1].success
     # A failed ERROR check fails its step (the checks are blocking); a WARN one (load anomalies) only says so.
     for check in (e for result in results for e in result.get_asset_check_evaluations() if not e.passed):
         print(

@@ -34,6 +34,12 @@ class Company:
     sprint_bounds: np.ndarray
     tables: dict[str, pd.DataFrame] = field(repr=False)
     workforces: dict[str, activity.Workforce] = field(repr=False)
+    # What the HRIS serves when it differs from the people (sandbox/bad_input.py): shrunk, impossible rows.
+    hris_rows: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def hris_people(self) -> pd.DataFrame:
+        return self.people if self.hris_rows is None else self.hris_rows
 
     @property
     def window(self) -> tuple[date, date]:

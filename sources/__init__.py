@@ -16,6 +16,7 @@ from .settings import SourceConfigError, SourceSettings
 
 ACTIVITY_SOURCES = (jira, github, sonarqube, salesforce, zendesk, pagerduty)  # loaded per month
 SNAPSHOT_SOURCES = (bamboohr, reviews)  # loaded whole
+QUARANTINING = (bamboohr, reviews, salesforce)  # sources whose rows are checked (quarantine.py)
 SOURCES: dict[str, ModuleType] = {m.Settings.SOURCE: m for m in (*ACTIVITY_SOURCES, *SNAPSHOT_SOURCES)}
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
+from datetime import date
 from typing import Any, ClassVar, Literal
 
 import dlt
@@ -13,10 +14,24 @@ from pydantic import SecretStr, field_validator
 
 from .hris_values import REGRETTABLE_WORDS, FlagWords, is_empty, parse_flag, parse_money
 from .http import Connection, HttpPolicy, SourceError
+from .quarantine import (
+    CONFLICTING_DUPLICATE,
+    MANAGER_CYCLE,
+    Quarantine,
+    employment_dates,
+    inverted_range,
+    manager_cycles,
+    negative_amounts,
+    split_duplicates,
+    unknown_ids,
+)
 from .records import PAYLOAD_COLUMNS, Window, raw_table, utc_now
 from .settings import ApiSettings
+from .snapshots import SnapshotGuard
 
 log = logging.getLogger(__name__)
+TABLE = "bamboohr_employees"
+MONEY_FIELDS = ("payRate", "payRangeMin", "payRangeMidpoint", "payRangeMax")
 
 STANDARD_FIELDS = [
     "id", "employeeNumber", "firstName", "lastName", "displayName", "workEmail", "department",
@@ -132,7 +147,42 @@ def read_values(employees: list[dict[str, Any]], settings: Settings) -> list[dic
     return read_rows
 
 
-def _employees(conn: Connection, settings: Settings) -> Iterator[Any]:
+def _date(value: object) -> date | None:
+    try:
+        return None if is_empty(value) else date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        return None
+
+
+def accepted_employees(employees: list[dict[str, Any]], quarantine: Quarantine) -> list[dict[str, Any]]:
+    """The employees that pass every check of an HRIS row; the others go to ``quarantine``."""
+    kept, conflicting = split_duplicates(employees, lambda e: str(e["id"]), lambda e: e)
+    for employee in conflicting:
+        quarantine.add(TABLE, str(employee["id"]), f"{CONFLICTING_DUPLICATE}: id repeated with other values", employee)
+    ids = {str(e["id"]) for e in employees}
+    cycles = manager_cycles({str(e["id"]): None if is_empty(m := e.get("supervisorEId")) else str(m) for e in kept})
+    accepted = []
+    for employee in kept:
+        key = str(employee["id"])
+        reason = (
+            negative_amounts(employee, MONEY_FIELDS)
+            or inverted_range(employee.get("payRangeMin"), employee.get("payRangeMax"))
+            or employment_dates(
+                _date(employee.get("hireDate")), _date(employee.get("terminationDate")), quarantine.today
+            )
+            or (f"{MANAGER_CYCLE}: {' -> '.join(cycles[key])}" if key in cycles else None)
+            or unknown_ids(employee, ["supervisorEId"], ids)
+        )
+        if reason:
+            quarantine.add(TABLE, key, reason, employee)
+        else:
+            accepted.append(employee)
+    return accepted
+
+
+def _employees(
+    conn: Connection, settings: Settings, quarantine: Quarantine, guard: SnapshotGuard | None
+) -> Iterator[Any]:
     """Every employee, active and inactive, with level, pay range and manager (supervisorEId)."""
     custom_fields = settings.custom_fields
     body = {"title": "perfpipe", "fields": STANDARD_FIELDS + list(custom_fields.values())}
@@ -148,19 +198,30 @@ def _employees(conn: Connection, settings: Settings) -> Iterator[Any]:
     )
     # The whole report is one page: it is read and checked in full before anything is written.
     employees = [{renamed.get(k, k): v for k, v in e.items()} for page in pages for e in page]
-    yield raw_table(["id"], [((e["id"],), e) for e in read_values(employees, settings)], None, loaded_at)
+    accepted = accepted_employees(read_values(employees, settings), quarantine)
+    if guard:
+        guard.check(TABLE, f"BambooHR report '{body['title']}' ({TABLE})", len(accepted))
+    yield raw_table(["id"], [((e["id"],), e) for e in accepted], None, loaded_at)
 
 
 @dlt.source(name="bamboohr", max_table_nesting=0)
-def source(settings: Settings | None, window: Window | None = None, policy: HttpPolicy = HttpPolicy()):
-    """The HRIS snapshot: replaced whole on every load."""
+def source(
+    settings: Settings | None,
+    window: Window | None = None,
+    policy: HttpPolicy = HttpPolicy(),
+    quarantine: Quarantine | None = None,
+    guard: SnapshotGuard | None = None,
+):
+    """The HRIS snapshot: replaced whole on every load that passes the snapshot guard; rows failing a
+    check go to ``quarantine``."""
     conn = settings.connection(policy) if settings else None
+    quarantine = quarantine or Quarantine(Settings.SOURCE, date.today())
     return [
         dlt.resource(
             _employees,
-            name="bamboohr_employees",
+            name=TABLE,
             primary_key="id",
             write_disposition="replace",
             columns=PAYLOAD_COLUMNS,
-        )(conn, settings)
+        )(conn, settings, quarantine, guard)
     ]

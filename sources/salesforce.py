@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from typing import Any, ClassVar
 
 import dlt
@@ -11,6 +12,7 @@ from dlt.sources.helpers.rest_client.paginators import JSONLinkPaginator
 from pydantic import SecretStr
 
 from .http import Connection, HttpPolicy
+from .quarantine import Quarantine, negative_amounts
 from .records import MERGED, Window, raw_table, utc_now
 from .settings import ApiSettings
 
@@ -48,8 +50,9 @@ def _query(conn: Connection, api_version: str, soql: str) -> Iterator[list[dict[
     )
 
 
-def _opportunities(conn: Connection, api_version: str, window: Window) -> Iterator[Any]:
-    """Opportunities modified in the window (Amount may be null; Type "Renewal" for renewals)."""
+def _opportunities(conn: Connection, api_version: str, window: Window, quarantine: Quarantine) -> Iterator[Any]:
+    """Opportunities modified in the window (Amount may be null; Type "Renewal" for renewals); one with
+    a negative Amount goes to ``quarantine``."""
     soql = (
         f"SELECT {OPPORTUNITY_FIELDS} FROM Opportunity "
         f"WHERE LastModifiedDate >= {soql_datetime(window.start)} "
@@ -57,7 +60,13 @@ def _opportunities(conn: Connection, api_version: str, window: Window) -> Iterat
     )
     loaded_at = utc_now()
     for page in _query(conn, api_version, soql):
-        yield raw_table(["id"], [((r["Id"],), r) for r in page], window, loaded_at)
+        accepted = []
+        for record in page:
+            if reason := negative_amounts(record, ["Amount"]):
+                quarantine.add("salesforce_opportunities", record["Id"], reason, record)
+            else:
+                accepted.append(record)
+        yield raw_table(["id"], [((r["Id"],), r) for r in accepted], window, loaded_at)
 
 
 def _users(conn: Connection, api_version: str, window: Window) -> Iterator[Any]:
@@ -68,13 +77,19 @@ def _users(conn: Connection, api_version: str, window: Window) -> Iterator[Any]:
 
 
 @dlt.source(name="salesforce", max_table_nesting=0)
-def source(settings: Settings | None, window: Window | None, policy: HttpPolicy = HttpPolicy()):
+def source(
+    settings: Settings | None,
+    window: Window | None,
+    policy: HttpPolicy = HttpPolicy(),
+    quarantine: Quarantine | None = None,
+):
     """Opportunities modified in the window and the users who own them."""
     conn = settings.connection(policy) if settings else None
+    quarantine = quarantine or Quarantine(Settings.SOURCE, date.today())
     version = settings.api_version if settings else ""
     return [
         dlt.resource(_opportunities, name="salesforce_opportunities", primary_key="id", **MERGED)(
-            conn, version, window
+            conn, version, window, quarantine
         ),
         dlt.resource(_users, name="salesforce_users", primary_key="id", **MERGED)(conn, version, window),
     ]

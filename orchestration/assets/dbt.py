@@ -8,6 +8,7 @@ checks.
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -19,6 +20,8 @@ from ..dbt_project import DBT_PROJECT
 from ..resources import Warehouse
 
 OWNER = "team:analytics-engineering"
+CANDIDATE = "framework_candidate"
+FAILURES = "dbt_test__audit"  # where --store-failures writes a failing test's rows
 
 
 class LayerTranslator(DagsterDbtTranslator):
@@ -41,10 +44,54 @@ class LayerTranslator(DagsterDbtTranslator):
     pool="warehouse",
 )
 def dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
-    """Seeds, models and their tests, built in dependency order (``dbt build``), on the last good
-    load of every source (the log says how old each is)."""
+    """Seeds, models and their tests, built in dependency order (``dbt build``) on the last good load of
+    every source (the log says how old each is), once the framework seeds passed their tests in a
+    candidate schema: a bad seed never reaches ``framework.*`` nor what is built on it."""
     loads = warehouse.loads()
     for age in staleness(loads, sorted(set(loads["source"])), datetime.now(UTC), stale_after_hours()):
         (context.log.warning if age.stale else context.log.info)(age.describe())
+    if any(key.path[0] == "framework" for key in context.selected_asset_keys):
+        problems = seed_problems(dbt, warehouse)
+        if problems:
+            context.log.error("\n".join(problems))
+            raise dg.Failure(
+                description="framework seeds fail their tests, so nothing was built: the framework tables, models, "
+                "analytics and dashboards keep their last good values\n" + "\n".join(problems),
+                allow_retries=False,
+            )
     args = ["build", "--vars", json.dumps({"warehouse_path": warehouse.absolute_path})]
     yield from dbt.cli(args, context=context).stream()
+
+
+def seed_problems(dbt: DbtCliResource, warehouse: Warehouse) -> list[str]:
+    """Build the seeds and their tests into schema ``framework_candidate``; per failure, the seed file,
+    the test and the failing rows (or dbt's error). The candidate schemas are dropped afterwards."""
+    variables = {"warehouse_path": warehouse.absolute_path, "seed_schema": CANDIDATE}
+    args = ["build", "--select", "resource_type:seed", "--indirect-selection", "cautious", "--store-failures"]
+    invocation = dbt.cli(
+        [*args, "--vars", json.dumps(variables)],
+        manifest=DBT_PROJECT.manifest_path,
+        raise_on_error=False,
+        target_path=Path(dbt.project_dir) / "target" / "seed_check",  # the real manifest keeps the real schemas
+    )
+    invocation.wait()
+    nodes = invocation.get_artifact("manifest.json")["nodes"]
+    problems = []
+    for result in invocation.get_artifact("run_results.json")["results"]:
+        if result["status"] in ("pass", "success", "skipped"):
+            continue
+        node = nodes[result["unique_id"]]
+        seeds = [
+            nodes[n]["original_file_path"].split("/")[-1] for n in node["depends_on"].get("nodes", []) if n in nodes
+        ]
+        files = ", ".join(seeds) or node["original_file_path"].split("/")[-1]
+        relation = result.get("relation_name") or node.get("relation_name")
+        rows = ""
+        if node["resource_type"] == "test" and relation:
+            failing = warehouse.read(f"select * from {relation} limit 5")
+            rows = "; failing rows: " + "; ".join(str(r) for r in failing.to_dict("records"))
+        problems.append(f"{files}: {node['name']}: {result['status']} ({result.get('message')}){rows}")
+    with warehouse.connect(read_only=False) as con:
+        for schema in (CANDIDATE, FAILURES):
+            con.execute(f"drop schema if exists {schema} cascade")
+    return problems

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 from types import ModuleType
+from typing import Any
 
 import dagster as dg
 import dlt
@@ -10,18 +11,21 @@ from dagster_dlt.asset_decorator import build_dlt_asset_specs
 from dagster_dlt.translator import DltResourceTranslatorData
 
 from analytics.staleness import stale_after_hours, staleness
-from sources import ACTIVITY_SOURCES, SNAPSHOT_SOURCES, reviews
+from sources import ACTIVITY_SOURCES, QUARANTINING, SNAPSHOT_SOURCES, bamboohr, reviews
 from sources.http import SourceError
+from sources.quarantine import Quarantine
 from sources.records import Window
 from sources.reviews import ReviewExportError
 from sources.settings import SourceConfigError
+from sources.snapshots import ALLOW_TAG, SnapshotGuard, SnapshotRefused
 
 from ..dbt_project import framework_competencies
-from ..erasure import honour_erasures
+from ..erasure import honour_erasures, honour_erasures_in_quarantine
 from ..partitions import monthly
-from ..resources import SourceSystems, Warehouse, WarehouseModeError
+from ..resources import SourceSystems, Warehouse, WarehouseModeError, today
 
 OWNER = "team:data-engineering"
+HRIS = dg.AssetKey(["raw", bamboohr.TABLE])
 # Transient trouble (a source down for minutes) is retried by the step; request-level
 # retries (429, 5xx, timeouts) already happened inside the connector.
 RETRY = dg.RetryPolicy(max_retries=2, delay=30, backoff=dg.Backoff.EXPONENTIAL)
@@ -46,10 +50,46 @@ def _permanent_cause(exc: BaseException) -> BaseException | None:
     while exc is not None:
         if isinstance(exc, SourceError) and not exc.retryable:
             return exc
-        if isinstance(exc, (ReviewExportError, SourceConfigError, WarehouseModeError)):
+        if isinstance(exc, (ReviewExportError, SnapshotRefused, SourceConfigError, WarehouseModeError)):
             return exc
         exc = exc.__cause__ or exc.__context__
     return None
+
+
+def _checks(
+    module: ModuleType, context: dg.AssetExecutionContext, warehouse: Warehouse
+) -> tuple[Quarantine, dict[str, Any]]:
+    """The quarantine a load fills and the keyword arguments its source takes for its checks: the
+    quarantine, and for a snapshot the guard against emptying or shrinking it."""
+    name = module.Settings.SOURCE
+    employees = warehouse.ids(HRIS.path[-1]) if module is reviews else None
+    quarantine = Quarantine(name, today(), employees)
+    checks: dict[str, Any] = {"quarantine": quarantine} if module in QUARANTINING else {}
+    if module in SNAPSHOT_SOURCES:
+        tables = [spec.key.path[-1] for spec in context.assets_def.specs]
+        previous = warehouse.row_counts("raw", tables)
+        checks["guard"] = SnapshotGuard.from_env(name, previous, context.run.tags.get(ALLOW_TAG))
+    return quarantine, checks
+
+
+def _counted(context, name, window, events, quarantine: Quarantine, warehouse: Warehouse):
+    """The load's events with landed = accepted + quarantined per table, also written to
+    ``meta.load_counts`` (with the quarantined rows to ``raw.quarantine``) and logged."""
+    held = honour_erasures_in_quarantine(quarantine.rows, warehouse.data_dir)
+    counts = {}
+    for event in events:
+        table = event.asset_key.path[-1]
+        rows = event.metadata.get("rows_loaded")
+        counts[table] = (rows.value if rows else 0, sum(row["table_name"] == table for row in held))
+    warehouse.record_counts(name, window, counts, held)
+    for event in events:
+        table = event.asset_key.path[-1]
+        accepted, quarantined = counts[table]
+        context.log.info(
+            f"{name}: {table}: landed {accepted + quarantined} = accepted {accepted} + quarantined {quarantined}"
+        )
+        figures = {"landed": accepted + quarantined, "accepted": accepted, "quarantined": quarantined}
+        yield dg.MaterializeResult(asset_key=event.asset_key, metadata={**event.metadata, **figures})
 
 
 def raw_assets(module: ModuleType, partitions_def: dg.PartitionsDefinition | None) -> dg.AssetsDefinition:
@@ -60,6 +100,8 @@ def raw_assets(module: ModuleType, partitions_def: dg.PartitionsDefinition | Non
         dlt_pipeline=dlt.pipeline(pipeline_name=f"raw_{name}", destination="duckdb", dataset_name="raw"),
         dagster_dlt_translator=translator,
     )
+    if module is reviews:  # review rows are checked against the HRIS snapshot of the same run
+        specs = [spec.replace_attributes(deps=[HRIS]) for spec in specs]
 
     @dg.multi_asset(
         name=f"raw_{name}",
@@ -92,14 +134,18 @@ def raw_assets(module: ModuleType, partitions_def: dg.PartitionsDefinition | Non
                 span = context.partition_time_window
                 window = Window(span.start.astimezone(UTC), span.end.astimezone(UTC))
                 context.log.info(f"{name}: loading {window.start:%Y-%m-%d} .. {window.end:%Y-%m-%d}")
-            yield from dlt.run(
-                context=context,
-                dlt_source=honour_erasures(
-                    module.source(settings, window, source_systems.policy()), warehouse.data_dir
-                ),
-                dlt_pipeline=warehouse.dlt_pipeline(f"raw_{name}"),
-                dagster_dlt_translator=translator,
-            ).fetch_row_count()
+            quarantine, checks = _checks(module, context, warehouse)
+            events = list(
+                dlt.run(
+                    context=context,
+                    dlt_source=honour_erasures(
+                        module.source(settings, window, source_systems.policy(), **checks), warehouse.data_dir
+                    ),
+                    dlt_pipeline=warehouse.dlt_pipeline(f"raw_{name}"),
+                    dagster_dlt_translator=translator,
+                ).fetch_row_count()
+            )
+            yield from _counted(context, name, window, events, quarantine, warehouse)
             warehouse.record_load(name, window)
         except Exception as exc:
             _report_last_good_load(context, warehouse, name)

@@ -2,6 +2,6 @@
 warehouse work (warehouse); ``python -m orchestration.erase <id>`` runs it."""
 
 from .listing import list_path
-from .masking import honour_erasures
+from .masking import honour_erasures, honour_erasures_in_quarantine
 
-__all__ = ["honour_erasures", "list_path"]
+__all__ = ["honour_erasures", "honour_erasures_in_quarantine", "list_path"]

@@ -147,6 +147,23 @@ def honour_erasures(source: Any, data_dir: Path) -> Any:
     return source
 
 
+def honour_erasures_in_quarantine(rows: list[dict], data_dir: Path) -> list[dict]:
+    """Quarantined rows (``sources.quarantine``) under the same rule as the table each was bound for:
+    an erased person's own records dropped, their identifiers in others' records and keys replaced."""
+    masker = Masker(listing.load(listing.list_path(data_dir)))
+    if not masker:
+        return rows
+    kept = []
+    for row in rows:
+        table, record = row["table_name"], orjson.loads(row["record"])
+        if masker.owner(table, record) is not None:
+            continue
+        key = "|".join(str(masker.value("", part, employee_field=True)) for part in str(row["record_key"]).split("|"))
+        record = orjson.dumps(masker._walk(record, "", table == HRIS)).decode()
+        kept.append(row | {"record_key": key, "record": record})
+    return kept
+
+
 def _page_rule(masker: Masker, table: str):
     # One argument only: dlt hands a second parameter the item's metadata.
     def apply(page: Any) -> Any:

@@ -19,6 +19,13 @@ from warehouse_copies import Copies
 from warehouse_copies.comments import column_comment, table_comment
 
 META = "meta"
+QUARANTINE_COLUMNS = (
+    "source varchar, table_name varchar, record_key varchar, reason varchar, record varchar, loaded_at timestamptz"
+)
+LOAD_COUNT_COLUMNS = (
+    "source varchar, table_name varchar, window_start timestamptz, window_end timestamptz, landed bigint, "
+    "accepted bigint, quarantined bigint, loaded_at timestamptz"
+)
 
 
 class WarehouseModeError(RuntimeError):
@@ -205,6 +212,51 @@ class Warehouse(dg.ConfigurableResource):
                 f"insert into {META}.loads values (?, ?, ?, ?)",
                 [source, window.start if window else None, window.end if window else None, datetime.now(UTC)],
             )
+
+    def record_counts(
+        self, source: str, window: Window | None, counts: dict[str, tuple[int, int]], quarantined: list[dict]
+    ) -> None:
+        """Note per table what a load landed (accepted, quarantined) in ``meta.load_counts``, and add the
+        quarantined rows not already in ``raw.quarantine`` (a snapshot sends its bad rows every night)."""
+        loaded_at = datetime.now(UTC)
+        with self.connect(read_only=False) as con:
+            con.execute(f"create schema if not exists {META}")
+            con.execute("create schema if not exists raw")
+            con.execute(f"create table if not exists raw.quarantine ({QUARANTINE_COLUMNS})")
+            con.execute(f"create table if not exists {META}.load_counts ({LOAD_COUNT_COLUMNS})")
+            span = [window.start, window.end] if window else [None, None]
+            con.begin()
+            for table, (accepted, quarantined_rows) in counts.items():
+                con.execute(
+                    f"insert into {META}.load_counts values (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [source, table, *span, accepted + quarantined_rows, accepted, quarantined_rows, loaded_at],
+                )
+            if quarantined:
+                con.register("new_rows", pd.DataFrame(quarantined))
+                con.execute(
+                    "insert into raw.quarantine by name select * from new_rows as r where not exists (select 1 "
+                    "from raw.quarantine as t where t.source = r.source and t.table_name = r.table_name and "
+                    "t.record_key = r.record_key and t.reason = r.reason and t.record = r.record)"
+                )
+                con.unregister("new_rows")
+            con.commit()
+
+    def row_counts(self, schema: str, tables: list[str]) -> dict[str, int]:
+        """The rows of each table that exists."""
+        if not Path(self.path).exists():
+            return {}
+        with self.connect() as con:
+            return {
+                t: con.execute(f"select count(*) from {schema}.{t}").fetchone()[0]
+                for t in tables
+                if _has_table(con, schema, t)
+            }
+
+    def ids(self, table: str) -> frozenset[str] | None:
+        """The ids of a raw snapshot table (the HRIS employees); None when it was never loaded."""
+        if not self.row_counts("raw", [table]):
+            return None
+        return frozenset(self.read(f"select id from raw.{table}")["id"])
 
     def loads(self) -> pd.DataFrame:
         """Every recorded load (empty for a fresh warehouse)."""

@@ -92,7 +92,7 @@ class BambooHrApi(VendorApi):
         if not isinstance(body, dict) or not isinstance(body.get("fields"), list):
             return self.error(400, "The request body must be a JSON object with a 'fields' list")
         fields = ["id"] + [f for f in body["fields"] if f in self.field_types and f != "id"]
-        people = self.company.people
+        people = self.company.hris_people
         names = dict(zip(people["employee_id"], people["display_name"]))
         employees = [{f: row[f] for f in fields} for row in (self._employee(p, names) for p in people.itertuples())]
         return Response(

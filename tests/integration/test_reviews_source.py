@@ -1,18 +1,25 @@
-"""The review-tool exports: documented format accepted, bad files rejected with file, row and column."""
+"""The review-tool exports: documented format accepted, unreadable files rejected naming the file, bad
+rows quarantined with their row, column and reason while the others load."""
 
 import csv
+from datetime import date
 
 import duckdb
 import pytest
 
 from orchestration.dbt_project import framework_competencies
 from orchestration.resources import Warehouse
+from sandbox.bad_input import reencode
 from sources import reviews
+from sources.quarantine import Quarantine
 
 
-def load(directory, warehouse):
-    settings = reviews.Settings(directory=directory)
-    return warehouse.dlt_pipeline("raw_reviews").run(reviews.source(settings))
+def load(directory, warehouse, **settings):
+    """Load the exports; the quarantine of the load."""
+    quarantine = Quarantine("reviews", date(2026, 11, 1))
+    options = reviews.Settings(directory=directory, **settings)
+    warehouse.dlt_pipeline("raw_reviews").run(reviews.source(options, quarantine=quarantine))
+    return quarantine
 
 
 def rewrite(path, edit):
@@ -70,53 +77,41 @@ def set_value(row_number, column, value):
 
 
 @pytest.mark.parametrize(
+    ("file", "edit", "reason"),
+    [
+        ("manager_ratings.csv", set_value(3, "rating", "Great"), "rating outside the scale: column rating: Input should be 'Exceptional'"),
+        ("competency_ratings.csv", set_value(7, "level", "6"), "rating outside the scale: column level: Input should be less than or equal to 5"),
+        ("process_survey.csv", set_value(2, "score", "ten"), "invalid value: column score: Input should be a valid integer"),
+        ("appeals.csv", set_value(1, "status", "pending"), "invalid value: column status"),
+        ("review_completions.csv", set_value(4, "started_at", "2026-10-01T10:00:00"), "invalid value: column started_at: Input should have timezone info"),
+        ("review_completions.csv", set_value(2, "active_minutes", "-10"), "invalid value: column active_minutes: Input should be greater than or equal to 0"),
+        ("manager_ratings.csv", set_value(5, "cycle", "2026Q3"), "invalid value: column cycle: String should match pattern"),
+        ("manager_ratings.csv", set_value(5, "cycle", "2031-Q4"), "review cycle not started: 2031-Q4 is after today's quarter 2026-Q4"),
+        ("calibration_decisions.csv", set_value(3, "final_rating", "Outstanding"), "rating outside the scale: column final_rating"),
+    ],
+    ids=["unknown-rating", "level-out-of-range", "score-not-integer", "unknown-status", "naive-timestamp",
+         "negative-minutes", "bad-cycle", "cycle-not-started", "unknown-final-rating"],
+)  # fmt: skip
+def test_a_bad_row_is_quarantined_with_its_reason_and_the_others_load(exports, warehouse, file, edit, reason):
+    load(exports, warehouse)
+    before = counts(warehouse)
+    table = next(t for t, m in reviews.EXPORTS.items() if file == m.FILE)
+
+    rewrite(exports / file, edit)
+    quarantine = load(exports, warehouse)
+
+    [row] = quarantine.rows
+    assert (row["table_name"], row["reason"][: len(reason)]) == (table, reason)
+    assert counts(warehouse) == {**before, table: before[table] - 1}
+
+
+@pytest.mark.parametrize(
     ("file", "edit", "message"),
     [
         (
             "manager_ratings.csv",
-            set_value(3, "rating", "Great"),
-            r"manager_ratings\.csv: row 3, column rating: Input should be 'Exceptional'",
-        ),
-        (
-            "competency_ratings.csv",
-            set_value(7, "level", "6"),
-            r"competency_ratings\.csv: row 7, column level: Input should be less than or equal to 5",
-        ),
-        (
-            "process_survey.csv",
-            set_value(2, "score", "ten"),
-            r"process_survey\.csv: row 2, column score: Input should be a valid integer",
-        ),
-        ("appeals.csv", set_value(1, "status", "pending"), r"appeals\.csv: row 1, column status"),
-        (
-            "review_completions.csv",
-            set_value(4, "started_at", "2026-10-01T10:00:00"),
-            r"review_completions\.csv: row 4, column started_at: Input should have timezone info",
-        ),
-        (
-            "review_completions.csv",
-            set_value(2, "active_minutes", "-10"),
-            r"review_completions\.csv: row 2, column active_minutes: Input should be greater than or equal to 0",
-        ),
-        (
-            "manager_ratings.csv",
-            set_value(5, "cycle", "2026Q3"),
-            r"manager_ratings\.csv: row 5, column cycle: String should match pattern",
-        ),
-        (
-            "manager_ratings.csv",
             lambda h, r: ([c for c in h if c != "manager_id"], r),
             r"manager_ratings\.csv: header row: missing column\(s\) manager_id",
-        ),
-        (
-            "manager_ratings.csv",
-            lambda h, r: (h, [*r, r[0]]),
-            r"manager_ratings\.csv: row \d+, columns cycle, employee_id: duplicates row 1",
-        ),
-        (
-            "calibration_decisions.csv",
-            set_value(3, "final_rating", "Outstanding"),
-            r"calibration_decisions\.csv: row 3, column final_rating: Input should be 'Exceptional'",
         ),
         (
             "calibration_decisions.csv",
@@ -124,21 +119,9 @@ def set_value(row_number, column, value):
             r"calibration_decisions\.csv: row 2, column closed_at: .* differs from row 1's .* a cycle is closed on one date",
         ),
     ],
-    ids=[
-        "unknown-rating",
-        "level-out-of-range",
-        "score-not-integer",
-        "unknown-status",
-        "naive-timestamp",
-        "negative-minutes",
-        "bad-cycle",
-        "missing-column",
-        "duplicate-key",
-        "unknown-final-rating",
-        "two-closing-dates",
-    ],
+    ids=["missing-column", "two-closing-dates"],
 )
-def test_bad_export_is_rejected_naming_file_row_and_column(exports, warehouse, file, edit, message):
+def test_a_bad_file_is_rejected_whole_naming_it(exports, warehouse, file, edit, message):
     load(exports, warehouse)
     before = counts(warehouse)
 
@@ -147,6 +130,54 @@ def test_bad_export_is_rejected_naming_file_row_and_column(exports, warehouse, f
         load(exports, warehouse)
 
     assert counts(warehouse) == before  # the previous export is still whole
+
+
+def test_duplicates_collapse_when_equal_and_are_quarantined_when_they_conflict(exports, warehouse):
+    load(exports, warehouse)
+    before = counts(warehouse)["review_manager_ratings"]
+    rewrite(exports / "manager_ratings.csv", lambda h, r: (h, [*r, r[0]]))
+    assert not load(exports, warehouse).rows and counts(warehouse)["review_manager_ratings"] == before
+
+    def conflicting(header, rows):
+        rating = "Improvement" if rows[0]["rating"] != "Improvement" else "Strong"
+        return header, [*rows[:-1], {**rows[0], "rating": rating}]  # the exact twin gives way to a conflicting one
+
+    rewrite(exports / "manager_ratings.csv", conflicting)
+    rows = load(exports, warehouse).rows
+    assert [r["reason"] for r in rows] == [
+        "duplicate with conflicting values: cycle, employee_id repeated with other values"
+    ] * 2
+    assert counts(warehouse)["review_manager_ratings"] == before - 1
+
+
+def test_an_empty_file_or_one_in_another_encoding_is_rejected_naming_file_line_and_byte(exports, warehouse):
+    load(exports, warehouse)
+    before = counts(warehouse)
+    (exports / "appeals.csv").write_text("")
+    with pytest.raises(Exception, match=r"appeals\.csv: no header row \(the file is empty\)"):
+        load(exports, warehouse)
+    (exports / "appeals.csv").unlink()
+    reencode(exports / "competency_ratings.csv", "latin-1", row=2)
+    with pytest.raises(Exception, match=r"competency_ratings\.csv: not utf-8 text: line 3, byte offset \d+ \(0xe8\)"):
+        load(exports, warehouse)
+    assert counts(warehouse) == before
+
+
+def test_the_declared_encoding_is_read_and_a_utf8_byte_order_mark_accepted(exports, warehouse):
+    reencode(exports / "manager_ratings.csv", "utf-8-sig", row=1, column="rating", text="Strong")
+    assert not load(exports, warehouse).rows  # the byte-order mark is not part of the first column's name
+    reencode(exports / "competency_ratings.csv", "latin-1", row=2, text="Très clair")
+    with pytest.raises(Exception, match="not utf-8 text"):
+        load(exports, warehouse)
+    for path in exports.glob("*.csv"):
+        if path.name != "competency_ratings.csv":
+            path.write_bytes(path.read_bytes().decode("utf-8-sig").encode("latin-1"))
+    load(exports, warehouse, encoding="latin-1")
+    with duckdb.connect(warehouse.path, read_only=True) as con:
+        comments = {c for (c,) in con.execute("select comment from raw.review_competency_ratings").fetchall()}
+    assert "Très clair" in comments
+    with pytest.raises(ValueError, match="unknown encoding 'latin-9x'"):
+        reviews.Settings(directory=exports, encoding="latin-9x")
 
 
 def test_missing_file_is_named(exports, warehouse):
@@ -187,6 +218,9 @@ def test_competencies_must_be_defined_or_aliased(contrast_company, tmp_path, war
     assert counts(warehouse)["review_competency_ratings"] > 0
 
     rewrite(exports / "competency_ratings.csv", set_value(4, "competency", "strategic_thinking"))
-    with pytest.raises(Exception, match=r"competency_ratings\.csv: row 4, column competency: 'strategic_thinking' is "
-                                        r"neither a competency the framework defines nor an alias"):  # fmt: skip
-        warehouse.dlt_pipeline("raw_reviews").run(reviews.source(settings))
+    quarantine = Quarantine("reviews", date(2026, 11, 1))
+    warehouse.dlt_pipeline("raw_reviews").run(reviews.source(settings, quarantine=quarantine))
+    [row] = quarantine.rows
+    assert row["reason"].startswith("unknown competency: 'strategic_thinking' is neither a competency the framework "
+                                    "defines nor an alias")  # fmt: skip
+    assert '"_source_row":4' in row["record"]
