@@ -24,6 +24,7 @@ from .assets.dbt import dbt_models
 from .assets.raw import activity_assets, snapshot_assets
 from .definitions import RESOURCES
 from .partitions import months_to_load, range_tags
+from .recovery import RunInProgress, process_tags, recover
 from .resources import WarehouseModeError, today
 from .summary import summary
 
@@ -36,13 +37,19 @@ def main() -> int:
             print(f"    {line}")
         for line in systems.warnings():
             print(f"    warning: {line}")
+        instance = dg.DagsterInstance.get()
+        print("==> runs left by a crash", flush=True)
+        for line in recover(instance) or ["none"]:
+            print(f"    {line}")
         warehouse.claim(systems.mode)
     except (SourceConfigError, WarehouseModeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except RunInProgress as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     in_use = [m.Settings.SOURCE for m in ACTIVITY_SOURCES if m.Settings.SOURCE in systems.in_use()]
     first, last = months_to_load(warehouse.loads(), in_use, today())
-    instance = dg.DagsterInstance.get()
     steps = [
         ("snapshots (HRIS, review exports)", snapshot_assets, {}),
         (f"activity {first[:7]} .. {last[:7]}", activity_assets, range_tags(first, last)),
@@ -53,10 +60,15 @@ def main() -> int:
     results = []
     for title, assets, tags in steps:
         print(f"==> {title}", flush=True)
+        tags |= process_tags()  # the start-up check of a later run tells a dead run from a live one by them
         results.append(dg.materialize(assets, instance=instance, resources=RESOURCES, tags=tags, raise_on_error=False))
     if all(result.success for result in results):
         print("==> the analyst and HR copies of the warehouse", flush=True)
-        results.append(dg.materialize([warehouse_copies], instance=instance, resources=RESOURCES, raise_on_error=False))
+        results.append(
+            dg.materialize(
+                [warehouse_copies], instance=instance, resources=RESOURCES, tags=process_tags(), raise_on_error=False
+            )
+        )
     else:
         print("==> the analyst and HR copies stay as last published: this run did not succeed", flush=True)
     print("\n" + "\n".join(summary(warehouse, systems.ground_truth())))
