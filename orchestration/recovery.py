@@ -58,9 +58,10 @@ def _identity(pid: int) -> str | None:
 
 
 def _is_dead(run: dg.DagsterRun) -> bool:
-    """Whether the run's process is known to be gone: only a tagged run of this host can tell."""
+    """Whether the run's process is known to be gone: only a run tagged on this host (with a
+    process identity, which needs Linux's /proc) can tell."""
     tags = run.tags
-    if tags.get(HOST) != socket.gethostname() or not tags.get(PID, "").isdigit():
+    if tags.get(HOST) != socket.gethostname() or not tags.get(PID, "").isdigit() or not tags.get(PROCESS):
         return False
     return _identity(int(tags[PID])) != tags.get(PROCESS)
 
