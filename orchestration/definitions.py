@@ -1,8 +1,5 @@
 """The code location: assembles assets, jobs, schedules and resources."""
 
-import sys
-from pathlib import Path
-
 import dagster as dg
 from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
@@ -14,6 +11,7 @@ from .assets.dashboards import dashboard_site
 from .assets.dbt import dbt_models
 from .assets.raw import activity_assets, snapshot_assets
 from .checks import activity_checks, analytics_checks, snapshot_checks
+from .dbt_child import dbt_executable
 from .dbt_project import DBT_PROJECT
 from .permissions import owner_only
 from .resources import SourceSystems, Warehouse
@@ -23,7 +21,8 @@ owner_only()  # where the pipeline starts: everything it writes holds personal d
 
 RESOURCES = {
     "dlt": DagsterDltResource(),
-    "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=str(Path(sys.executable).parent / "dbt")),
+    # dbt through a wrapper that dies with the run process, even one killed with SIGKILL.
+    "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=dbt_executable()),
     "warehouse": Warehouse(),
     "source_systems": SourceSystems(),
 }

@@ -29,6 +29,7 @@ from .assets.raw import activity_assets, snapshot_assets
 from .checks import activity_checks, analytics_checks, snapshot_checks
 from .definitions import RESOURCES
 from .partitions import months_to_load, range_tags
+from .recovery import RunInProgress, process_tags, recover
 from .resources import WarehouseModeError, today
 from .summary import summary
 
@@ -41,13 +42,19 @@ def main() -> int:
             print(f"    {line}")
         for line in systems.warnings():
             print(f"    warning: {line}")
+        instance = dg.DagsterInstance.get()
+        print("==> runs left by a crash", flush=True)
+        for line in recover(instance) or ["none"]:
+            print(f"    {line}")
         warehouse.claim(systems.mode)
     except (SourceConfigError, WarehouseModeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except RunInProgress as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     in_use = [m.Settings.SOURCE for m in ACTIVITY_SOURCES if m.Settings.SOURCE in systems.in_use()]
     first, last = months_to_load(warehouse.loads(), in_use, today())
-    instance = dg.DagsterInstance.get()
     # ALLOW_SHRINK=bamboohr,reviews (or all): this run may load snapshots that are empty or shrank.
     allow = {ALLOW_TAG: os.environ["ALLOW_SHRINK"]} if os.environ.get("ALLOW_SHRINK") else {}
     steps = [
@@ -67,6 +74,7 @@ def main() -> int:
             print(f"==> {title}: skipped, an earlier step failed; the last good results are kept", flush=True)
             continue
         print(f"==> {title}", flush=True)
+        tags = tags | process_tags()  # the start-up check of a later run tells a dead run from a live one by them
         results.append(dg.materialize(assets, instance=instance, resources=RESOURCES, tags=tags, raise_on_error=False))
         # A partial load still builds on the last good data; a failed build or analytics step stops here.
         stopped = stopped or (dbt_models in assets or analytics_assets[0] in assets) and not results[-1].success
@@ -77,7 +85,11 @@ def main() -> int:
         )
     if all(result.success for result in results):
         print("==> the analyst and HR copies of the warehouse", flush=True)
-        results.append(dg.materialize([warehouse_copies], instance=instance, resources=RESOURCES, raise_on_error=False))
+        results.append(
+            dg.materialize(
+                [warehouse_copies], instance=instance, resources=RESOURCES, tags=process_tags(), raise_on_error=False
+            )
+        )
     else:
         print("==> the analyst and HR copies stay as last published: this run did not succeed", flush=True)
     print("\n" + "\n".join(summary(warehouse, systems.ground_truth())))
