@@ -12,14 +12,21 @@ looks at every run still in progress on the instance:
 - a finished run still holding pool slots (a worker killed after Dagster marked it failed) has
   them freed.
 
+Two ``make run`` started together would both find nothing in progress, so each holds the
+instance's run lock (``sole_make_run``) from before that check to its end; the kernel releases
+it when the process dies, so a crash leaves no stale lock behind.
+
 The dbt process a run starts dies with it (``orchestration/dbt_child.py``), so nothing of a dead
 run is left writing. Manual recovery: ``docs/recovery.md``.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
@@ -44,6 +51,26 @@ def process_tags() -> dict[str, str]:
     """Tags naming this process, for the runs it starts."""
     pid = os.getpid()
     return {HOST: socket.gethostname(), PID: str(pid), PROCESS: _identity(pid) or ""}
+
+
+@contextmanager
+def sole_make_run(instance: dg.DagsterInstance) -> Iterator[None]:
+    """Hold the instance's run lock while the block runs; raises ``RunInProgress`` naming the
+    holder when another ``make run`` holds it."""
+    path = Path(instance.root_directory) / "make-run.lock"
+    with path.open("a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            raise RunInProgress(
+                f"another run is in progress on this Dagster instance: make run, {lock.read().strip()} "
+                f"(it holds {path}). Wait for it to finish."
+            ) from None
+        lock.truncate(0)
+        lock.write(f"pid {os.getpid()} on {socket.gethostname()}")
+        lock.flush()
+        yield
 
 
 def _identity(pid: int) -> str | None:

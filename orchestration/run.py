@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import ExitStack
 
 import dagster as dg
 
@@ -29,30 +30,36 @@ from .assets.raw import activity_assets, snapshot_assets
 from .checks import activity_checks, analytics_checks, snapshot_checks
 from .definitions import RESOURCES
 from .partitions import months_to_load, range_tags
-from .recovery import RunInProgress, process_tags, recover
+from .recovery import RunInProgress, process_tags, recover, sole_make_run
 from .resources import WarehouseModeError, today
 from .summary import summary
 
 
 def main() -> int:
     systems, warehouse = RESOURCES["source_systems"], RESOURCES["warehouse"]
-    try:
-        print(f"==> mode {systems.mode}; checking the sources in use", flush=True)
-        for line in systems.check():
-            print(f"    {line}")
-        for line in systems.warnings():
-            print(f"    warning: {line}")
-        instance = dg.DagsterInstance.get()
-        print("==> runs left by a crash", flush=True)
-        for line in recover(instance) or ["none"]:
-            print(f"    {line}")
-        warehouse.claim(systems.mode)
-    except (SourceConfigError, WarehouseModeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except RunInProgress as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 3
+    with ExitStack() as held:
+        try:
+            print(f"==> mode {systems.mode}; checking the sources in use", flush=True)
+            for line in systems.check():
+                print(f"    {line}")
+            for line in systems.warnings():
+                print(f"    warning: {line}")
+            instance = dg.DagsterInstance.get()
+            held.enter_context(sole_make_run(instance))
+            print("==> runs left by a crash", flush=True)
+            for line in recover(instance) or ["none"]:
+                print(f"    {line}")
+            warehouse.claim(systems.mode)
+        except (SourceConfigError, WarehouseModeError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        except RunInProgress as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 3
+        return _run(systems, warehouse, instance)
+
+
+def _run(systems, warehouse, instance: dg.DagsterInstance) -> int:
     in_use = [m.Settings.SOURCE for m in ACTIVITY_SOURCES if m.Settings.SOURCE in systems.in_use()]
     first, last = months_to_load(warehouse.loads(), in_use, today())
     # ALLOW_SHRINK=bamboohr,reviews (or all): this run may load snapshots that are empty or shrank.
