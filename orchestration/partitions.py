@@ -31,12 +31,15 @@ def months_to_load(loads: pd.DataFrame, sources: list[str], today: date, history
 
     On a fresh warehouse (no load of these sources recorded): the ``history`` whole months before
     today's. Later: from the earliest month some source has not loaded completely (a load of a
-    month counts once it ran after the month ended) through today's month, which is still running.
+    month counts once it ran after the month ended, and the month ended by today: a run as of a
+    past day, ``AS_OF``, reloads that day's month however late the clock) through today's month,
+    which is still running.
     """
     activity = loads[loads["source"].isin(sources) & loads["window_start"].notna()]
     if activity.empty:
         return month_key(today, -history), month_key(today, -1)
-    complete = activity[activity["loaded_at"] >= activity["window_end"]]
+    ended = activity["window_end"] <= pd.Timestamp(today, tz="UTC")
+    complete = activity[(activity["loaded_at"] >= activity["window_end"]) & ended]
     ends = complete.groupby("source")["window_end"].max()
     firsts = [
         month_key(ends[s].tz_convert("UTC").date()) if s in ends.index else month_key(today, -history) for s in sources

@@ -101,6 +101,14 @@ def test_later_runs_load_what_is_not_complete_plus_this_month():
     assert months_to_load(history, ["jira", "github"], date(2026, 12, 2)) == ("2025-12-01", "2026-12-01")
 
 
+def test_a_run_as_of_a_past_day_reloads_that_days_month_however_late_the_clock():
+    history = loads(
+        ("jira", "2025-11-01", "2026-11-01", "2026-12-02"),  # AS_OF=2026-11-01, run on 2 December
+        ("jira", "2026-11-01", "2026-12-01", "2026-12-02"),  # its second run: November, after it ended
+    )
+    assert months_to_load(history, ["jira"], date(2026, 11, 1)) == ("2026-11-01", "2026-11-01")
+
+
 def test_the_plan_reads_utc_month_ends():
     end = datetime(2026, 11, 1, tzinfo=UTC)
     history = loads(("jira", "2026-10-01", end.isoformat(), "2026-11-02"))
