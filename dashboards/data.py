@@ -55,4 +55,6 @@ class SiteData:
     loads: pd.DataFrame = _empty(LOADS)  # meta.loads
     load_counts: pd.DataFrame = _empty(LOAD_COUNTS)  # meta.load_counts
     quarantine_reasons: pd.DataFrame = _empty(QUARANTINE_REASONS)  # raw.quarantine counted per reason
+    # marts.rpt_quarantined_activity counted per reason: activity dated outside the person's employment
+    activity_quarantine: pd.DataFrame = _empty(QUARANTINE_REASONS)
     load_anomalies: pd.DataFrame = _empty(LOAD_ANOMALIES)  # meta.load_anomalies, latest per load and measure

@@ -149,7 +149,8 @@ def hr_process_health(org: Org, links: Links) -> dict:
     stale = last_loads(data.loads, now, stale_after)
     anomalies = data.load_anomalies
     flagged = anomalies[anomalies["flagged"].fillna(False).astype(bool)] if len(anomalies) else anomalies
-    counts, reasons = data.load_counts, data.quarantine_reasons
+    counts = data.load_counts
+    reasons = pd.concat([data.quarantine_reasons, data.activity_quarantine], ignore_index=True)
     late = int(stale["stale"].sum()) if len(stale) else 0
     quarantined = int(reasons["records"].sum()) if len(reasons) else 0
     figures: dict[str, dict] = {}
@@ -200,5 +201,7 @@ def hr_process_health(org: Org, links: Links) -> dict:
         "help": "A source is stale when its last successful load is more than "
         f"{age(pd.Timedelta(hours=stale_after))} old. A load is flagged when a row count or key total of a month (or of a "
         "snapshot) is three times the median of the loads before it or less than a third of it "
-        "(LOAD_ANOMALY_FACTOR): check the source system before trusting the pages built on it.",
+        "(LOAD_ANOMALY_FACTOR): check the source system before trusting the pages built on it. Records are quarantined "
+        "as they load (a row that breaks a rule), and activity is held back from every metric when the models are "
+        "built if it is dated before the person's hire or after their exit in the HRIS.",
     }

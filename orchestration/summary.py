@@ -46,8 +46,12 @@ def rating_bands(con: duckdb.DuckDBPyConnection) -> list[str]:
         group by 1 order by min(band_rank) desc""",
     )
     unmatched = _rows(con, "select source, count(*) from marts.rpt_unmatched_accounts group by 1 order by 1")
+    held = _rows(
+        con, "select table_name, reason, count(*) from marts.rpt_quarantined_activity group by all order by 1, 2"
+    )
     return [f"    {figure(band):<12} {count:>6,}  {figure(share, '5.1f')}%" for band, count, share in bands] + [
-        "    unmatched accounts: " + (", ".join(f"{s} {n}" for s, n in unmatched) or "none")
+        "    unmatched accounts: " + (", ".join(f"{s} {n}" for s, n in unmatched) or "none"),
+        "    activity held back (outside employment): " + (", ".join(f"{t} {n} {r}" for t, r, n in held) or "none"),
     ]
 
 

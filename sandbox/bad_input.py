@@ -1,5 +1,6 @@
 """Bad input a real company sends sooner or later, made on purpose: review exports in another encoding
-or with no rows, HRIS snapshots that shrank or hold impossible rows, negative opportunity amounts.
+or with no rows, HRIS snapshots that shrank or hold impossible rows, employment dates that disagree with
+the activity systems, negative opportunity amounts.
 
 Each helper that plants bad rows returns how many rows of each quarantine reason it planted, so a
 test can compare what it tried with what the load quarantined.
@@ -10,7 +11,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -120,6 +121,25 @@ def with_bad_hris_rows(company: Company) -> tuple[Company, Counter]:
     people = pd.concat([people, duplicate, people.iloc[[next(spots)]]], ignore_index=True)  # the last: exact twin
     planted["duplicate with conflicting values"] += 2
     return dataclasses.replace(company, hris_rows=people), planted
+
+
+def with_employment_moved(company: Company, hired: date, left: date) -> tuple[Company, dict[str, dict]]:
+    """The company as an HRIS would show it with the hire date of an engineer typed late (``hired``) and the
+    exit of a support agent recorded early (``left``), both active people who manage nobody: their activity
+    before that hire or after that exit is not theirs to count. Returns the company and, per person moved,
+    the HRIS fields changed."""
+    people = company.people.copy()
+    leaves = _leaves(people)
+    moved = {}
+    for department, change in (
+        ("Engineering", {"hire_date": hired}),
+        ("Support", {"termination_date": left, "status": "Inactive", "regrettable": False}),
+    ):
+        i = next(i for i in leaves if people.iat[i, people.columns.get_loc("department")] == department)
+        for name, value in change.items():
+            people.iat[i, people.columns.get_loc(name)] = value
+        moved[people.iat[i, people.columns.get_loc("employee_id")]] = change
+    return dataclasses.replace(company, hris_rows=people), moved
 
 
 def shrunk(company: Company, keep: float) -> Company:

@@ -23,6 +23,7 @@ IDENTIFYING = {
     "account_name",
     "account_email",
     "suggested_employee_name",
+    "record",  # a quarantined record as read: account ids, titles
 }
 FREE_TEXT = {"comment", "reason", "evidence"}
 MONEY = {

@@ -121,3 +121,17 @@
         case when jsonb_typeof({{ value }}) = 'array' then {{ value }} else jsonb_build_array({{ value }}) end
     )
 {%- endmacro %}
+
+
+{# A whole row of the relation aliased `alias` as JSON text (a quarantined record kept as it was read). #}
+{% macro row_as_json(alias) %}
+    {{- return(adapter.dispatch('row_as_json', 'perfpipe')(alias)) -}}
+{% endmacro %}
+
+{% macro default__row_as_json(alias) -%}
+    cast(to_json({{ alias }}) as varchar)
+{%- endmacro %}
+
+{% macro postgres__row_as_json(alias) -%}
+    cast(row_to_json({{ alias }}) as text)
+{%- endmacro %}

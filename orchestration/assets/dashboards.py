@@ -43,6 +43,8 @@ TABLES = {
     "process_health": "select * from analytics.process_health",
     "process_health_overall": "select * from analytics.process_health_overall",
     "unmatched_accounts": "select * from marts.rpt_unmatched_accounts",
+    "activity_quarantine": "select source, table_name, reason, count(*) as records, max(loaded_at) as last_loaded_at "
+    "from marts.rpt_quarantined_activity group by all",
     "identity_coverage": "select * from marts.rpt_identity_coverage",
     "threshold_fit": "select * from marts.rpt_metric_threshold_fit",
     "target": TARGET_SQL,

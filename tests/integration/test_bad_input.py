@@ -1,14 +1,17 @@
 """Bad input gets a reason and nothing is lost: snapshots that empty or shrink are refused until allowed,
 undecodable exports fail at once naming file, line and byte, bad rows land in raw.quarantine with their
-reason (landed = accepted + quarantined per load), and bad framework seeds never take effect."""
+reason (landed = accepted + quarantined per load), activity dated outside the person's employment is held
+back from the metrics with its reason, and bad framework seeds never take effect."""
 
 import json
 import re
 import shutil
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
+import pandas as pd
 import pytest
 from dagster_dbt import DbtCliResource
 from dagster_dlt import DagsterDltResource
@@ -25,6 +28,7 @@ from sandbox.bad_input import (
     reencode,
     shrunk,
     with_bad_hris_rows,
+    with_employment_moved,
     with_negative_amounts,
 )
 from sources.snapshots import ALLOW_TAG
@@ -227,3 +231,95 @@ def test_bad_framework_seeds_never_take_effect(built, tmp_path):
     schemas = set(warehouse.read("select schema_name from information_schema.schemata")["schema_name"])
     assert not schemas & {"framework_candidate", "dbt_test__audit"}
     assert Path(DBT_PROJECT.manifest_path).exists()
+
+
+# The day of the person's own part in each kind of record (the spec the models must follow), and where
+# the record is: an issue resolved, a pull request opened, a review submitted, an incident paged, a deal
+# closed (opened, while open), a ticket solved, a satisfaction rating's ticket solved.
+ACTIVITY_DAYS = {
+    "jira_issues": ("intermediate.int_jira_issues_estimated", "issue_id", "jira", "assignee_account_id", "r.resolved_at"),
+    "github_pull_requests": ("staging.stg_github__pull_requests", "pull_request_id", "github", "author_login", "r.created_at"),
+    "github_reviews": ("staging.stg_github__reviews", "review_id", "github", "reviewer_login", "r.submitted_at"),
+    "pagerduty_incidents": ("staging.stg_pagerduty__incidents", "incident_id", "pagerduty", "responder_user_id", "r.created_at"),
+    "salesforce_opportunities": (
+        "staging.stg_salesforce__opportunities", "opportunity_id", "salesforce", "owner_id",
+        "case when r.is_closed then r.close_date else r.created_at end",
+    ),
+    "zendesk_tickets": ("staging.stg_zendesk__tickets", "ticket_id", "zendesk", "assignee_id", "r.solved_at"),
+    "zendesk_satisfaction_ratings": (
+        "staging.stg_zendesk__satisfaction_ratings", "rating_id", "zendesk", "assignee_id",
+        "(select t.solved_at from staging.stg_zendesk__tickets as t where t.ticket_id = r.ticket_id)",
+    ),
+}  # fmt: skip
+
+
+def activity_outside(warehouse, employee: str, before: date | None = None, after: date | None = None) -> set:
+    """(table, key, reason) of the employee's records whose day is before ``before`` or after ``after``."""
+    found = set()
+    for table, (relation, key, source, account, day) in ACTIVITY_DAYS.items():
+        frame = warehouse.read(
+            f"select cast(r.{key} as varchar) as key, cast({day} as date) as day from {relation} as r "
+            "join intermediate.int_accounts_resolved as a "
+            f"on a.source = ? and a.account_id = r.{account} where a.employee_id = ?",
+            [source, employee],
+        )
+        for row in frame.dropna().itertuples():
+            if before and row.day.date() < before:
+                found.add((table, row.key, "activity before the hire"))
+            if after and row.day.date() > after:
+                found.add((table, row.key, "activity after the exit"))
+    return found
+
+
+def test_activity_outside_employment_is_held_back_from_the_metrics_with_its_reason(built, company, tmp_path):
+    """The HRIS types an engineer's hire late and records a support agent's exit early: their records dated
+    before that hire or after that exit are listed in marts.rpt_quarantined_activity with reason and record,
+    and count in no metric; everyone else's metric components stay as they were."""
+    source, _ = built
+    warehouse = Warehouse(path=str(tmp_path / "warehouse.duckdb"))
+    shutil.copy(source.path, warehouse.path)
+    hired, left = date(2026, 8, 16), date(2026, 8, 10)
+    changed, moved = with_employment_moved(company, hired, left)
+    engineer, agent = moved
+    expected = activity_outside(warehouse, engineer, before=hired) | activity_outside(warehouse, agent, after=left)
+    assert {reason for _, _, reason in expected} == {"activity before the hire", "activity after the exit"}
+    assert {"jira_issues", "github_pull_requests", "github_reviews", "zendesk_tickets"} <= {t for t, _, _ in expected}
+    components = "select * from intermediate.int_metric_components_unioned order by all"
+    before = warehouse.read(components)
+
+    reviews = tmp_path / "reviews"
+    changed.write_review_exports(reviews)
+    with serve(changed, reviews) as server:
+        assert load(snapshot_assets, server, warehouse).success
+    models = ["staging/stg_bamboohr__employees", "intermediate/int_accounts_resolved"]
+    models += ["intermediate/int_metric_components_unioned", "marts/rpt_quarantined_activity"]
+    result = dg.materialize(
+        [dbt_models],
+        selection=[dg.AssetKey(m.split("/")) for m in models],
+        resources={"dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT), "warehouse": warehouse},
+        instance=dg.DagsterInstance.ephemeral(),
+    )
+    assert result.success
+
+    held = warehouse.read("select * from marts.rpt_quarantined_activity")
+    assert set(zip(held["table_name"], held["record_key"], held["reason"])) == expected
+    assert set(held["employee_id"]) == {engineer, agent}
+    assert set(held.loc[held["employee_id"] == engineer, "hire_date"]) == {pd.Timestamp(hired)}
+    assert set(held.loc[held["employee_id"] == agent, "termination_date"]) == {pd.Timestamp(left)}
+    for row in held.itertuples():
+        assert json.loads(row.record)[ACTIVITY_DAYS[row.table_name][1]] == row.record_key
+
+    after = warehouse.read(components)
+    others = ~before["employee_id"].isin(moved)
+    pd.testing.assert_frame_equal(
+        before[others].reset_index(drop=True), after[~after["employee_id"].isin(moved)].reset_index(drop=True)
+    )
+    august = pd.Timestamp(2026, 8, 1)
+    assert after.loc[after["employee_id"] == engineer, "month_start"].min() >= august
+    # A customer may rate a ticket solved before the exit weeks later: only such ratings count after it.
+    late = after[(after["employee_id"] == agent) & (after["month_start"] > august)]
+    assert set(late["metric_key"]) <= {"csat"}
+    print(
+        f"\nactivity outside employment: {len(held)} records held back "
+        f"({held.groupby('table_name').size().to_dict()}); others' components unchanged: {int(others.sum())} rows"
+    )

@@ -176,6 +176,12 @@ def test_the_process_health_page_shows_staleness_counts_quarantine_and_the_anoma
             "('bamboohr', 'bamboohr_employees', '9002', 'negative salary', '{}', now()), "
             "('bamboohr', 'bamboohr_employees', '9003', 'hire date in the future', '{}', now())"
         )
+        # activity the dbt build held back (marts.rpt_quarantined_activity)
+        con.execute(
+            "insert into marts.rpt_quarantined_activity by name select 'github' as source, 'github_reviews' as "
+            "table_name, 'org/repo#1/reviews/1' as record_key, employee_id, date '2026-06-01' as activity_date, "
+            "'activity before the hire' as reason, '{}' as record, now() as loaded_at from marts.dim_employees limit 1"
+        )
     monkeypatch.setenv("DASHBOARDS_DIR", str(tmp_path / "site"))
     assert dg.materialize(
         [dashboard_site], resources={"warehouse": warehouse}, instance=dg.DagsterInstance.ephemeral()
@@ -191,6 +197,7 @@ def test_the_process_health_page_shows_staleness_counts_quarantine_and_the_anoma
     counts = page[page.index("What did each load land") :]
     assert '<td class="num">83</td><td class="num">80</td>' in counts and ">3</span>" in counts
     assert 'negative salary</td><td class="num">2</td>' in page and "hire date in the future" in page
+    assert '<td>github_reviews</td><td>activity before the hire</td><td class="num">1</td>' in page
     anomalies = page[page.index("Which loads were flagged") : page.index("What did each load land")]
     at = anomalies.index("closed_won_revenue")
     revenue = anomalies[anomalies.rindex("<tr>", 0, at) : anomalies.index("</tr>", at)]

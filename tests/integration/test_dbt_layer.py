@@ -102,7 +102,8 @@ def test_all_fifteen_metrics_have_values_and_scores(built):
 
 
 def test_revenue_closed_matches_the_salesforce_records(built):
-    """Recomputed in Python from the raw JSON: won amounts per owner per quarter, per active month."""
+    """Recomputed in Python from the raw JSON: won amounts per owner per quarter, per active month; a deal
+    closed after its owner's exit is not theirs (the team closed it)."""
     warehouse, _ = built
     owners = {
         r[0]: r[1]
@@ -111,12 +112,16 @@ def test_revenue_closed_matches_the_salesforce_records(built):
             "select account_id, employee_id from intermediate.int_accounts_resolved where source = 'salesforce'",
         )
     }
+    exits = dict(query(warehouse, "select employee_id, cast(termination_date as varchar) from marts.dim_employees"))
     totals: dict[str, float] = {}
+    closed_after_exit = set()
     for (payload,) in query(warehouse, "select payload from raw.salesforce_opportunities"):
         record = json.loads(payload)
         if record["IsWon"] and "2026-07-01" <= record["CloseDate"] < "2026-10-01":
             employee = owners.get(record["OwnerId"])
-            if employee:
+            if employee and exits[employee] and record["CloseDate"] > exits[employee]:
+                closed_after_exit.add(record["Id"])
+            elif employee:
                 totals[employee] = totals.get(employee, 0.0) + (record["Amount"] or 0.0)
     scored = query(
         warehouse,
@@ -126,6 +131,12 @@ def test_revenue_closed_matches_the_salesforce_records(built):
         where s.metric_key = 'revenue_closed' and s.period_type = 'quarter' and s.period_start = '2026-07-01'""",
     )
     assert totals and scored
+    held = query(
+        warehouse,
+        "select record_key from marts.rpt_quarantined_activity where table_name = 'salesforce_opportunities' "
+        "and reason = 'activity after the exit'",
+    )
+    assert closed_after_exit <= {key for (key,) in held}
     for employee, numerator, value_times_months in scored:
         if numerator is None:  # no Salesforce account: no data, not a zero
             assert employee not in owners.values()

@@ -2,7 +2,7 @@
 -- for ratios and means, a denominator. Summing parts over months and dividing gives the
 -- value for any period, so a quarter is never an average of monthly averages.
 with jira_issues as (
-    {{ attributed_to_employees(ref('int_jira_issues_estimated'), 'jira', 'assignee_account_id') }}
+    {{ attributed_to_employees('jira_issues') }}
 ),
 
 story_points_delivered as (
@@ -26,7 +26,7 @@ sprint_completion_rate as (
 ),
 
 pull_requests as (
-    {{ attributed_to_employees(ref('stg_github__pull_requests'), 'github', 'author_login') }}
+    {{ attributed_to_employees('github_pull_requests') }}
 ),
 
 cycle_time as (
@@ -40,7 +40,7 @@ cycle_time as (
 code_review_participation as (
     select employee_id, date_trunc('month', submitted_at)::date as month_start,
         count(*) as numerator, cast(null as double precision) as denominator
-    from ({{ attributed_to_employees(ref('stg_github__reviews'), 'github', 'reviewer_login') }}) as reviews
+    from ({{ attributed_to_employees('github_reviews') }}) as reviews
     where reviewer_login <> pr_author_login and submitted_at is not null
     group by 1, 2
 ),
@@ -79,12 +79,12 @@ code_quality_score as (
 production_incidents as (
     select employee_id, date_trunc('month', created_at)::date as month_start,
         count(*) as numerator, cast(null as double precision) as denominator
-    from ({{ attributed_to_employees(ref('stg_pagerduty__incidents'), 'pagerduty', 'responder_user_id') }}) as incidents
+    from ({{ attributed_to_employees('pagerduty_incidents') }}) as incidents
     group by 1, 2
 ),
 
 opportunities as (
-    {{ attributed_to_employees(ref('stg_salesforce__opportunities'), 'salesforce', 'owner_id') }}
+    {{ attributed_to_employees('salesforce_opportunities') }}
 ),
 
 revenue_closed as (
@@ -121,7 +121,7 @@ customer_retention as (
 ),
 
 tickets as (
-    select * from ({{ attributed_to_employees(ref('stg_zendesk__tickets'), 'zendesk', 'assignee_id') }}) as attributed
+    select * from ({{ attributed_to_employees('zendesk_tickets') }}) as attributed
     where solved_at is not null
 ),
 
@@ -150,7 +150,7 @@ resolution_time as (
 csat as (
     select employee_id, date_trunc('month', created_at)::date as month_start,
         sum(case when is_good then 5 else 1 end) as numerator, count(*) as denominator
-    from ({{ attributed_to_employees(ref('stg_zendesk__satisfaction_ratings'), 'zendesk', 'assignee_id') }}) as ratings
+    from ({{ attributed_to_employees('zendesk_satisfaction_ratings') }}) as ratings
     where is_answered
     group by 1, 2
 )

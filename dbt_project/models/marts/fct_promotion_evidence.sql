@@ -13,12 +13,12 @@ with scored_window as (
 contributions as (
     -- Story points resolved per Jira project and pull requests merged per repository.
     select i.employee_id, 'jira:' || i.project_key as project, sum(coalesce(i.story_points, 1)) as contribution
-    from ({{ attributed_to_employees(ref('int_jira_issues_estimated'), 'jira', 'assignee_account_id') }}) as i, scored_window as w
+    from ({{ attributed_to_employees('jira_issues') }}) as i, scored_window as w
     where i.is_done and i.resolved_at >= w.window_start and i.resolved_at < w.window_end
     group by 1, 2
     union all
     select p.employee_id, 'github:' || p.repository, count(*)
-    from ({{ attributed_to_employees(ref('stg_github__pull_requests'), 'github', 'author_login') }}) as p, scored_window as w
+    from ({{ attributed_to_employees('github_pull_requests') }}) as p, scored_window as w
     where p.is_merged and p.merged_at >= w.window_start and p.merged_at < w.window_end
     group by 1, 2
 ),
@@ -37,7 +37,7 @@ projects_led as (
 mentees as (
     -- Colleagues at a lower level whose pull requests the person reviewed.
     select r.employee_id, count(distinct author.employee_id) as mentees
-    from ({{ attributed_to_employees(ref('stg_github__reviews'), 'github', 'reviewer_login') }}) as r
+    from ({{ attributed_to_employees('github_reviews') }}) as r
     join {{ ref('int_accounts_resolved') }} as author
         on author.source = 'github' and author.account_id = r.pr_author_login
     join {{ ref('dim_employees') }} as reviewer on reviewer.employee_id = r.employee_id
