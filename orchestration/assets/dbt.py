@@ -1,6 +1,7 @@
 """dbt assets: every seed and model of dbt_project, one lineage with the raw assets.
 
-dbt sources ``raw.<table>`` map to the dlt assets ``raw/<table>``; models are keyed and
+dbt sources ``raw.<table>`` map to the dlt assets ``raw/<table>`` (and the load ledger ``meta.loads``,
+which every raw asset writes, to ``meta/loads``); models are keyed and
 grouped by their schema (framework, staging, intermediate, marts); dbt tests become asset
 checks.
 """
@@ -27,7 +28,7 @@ FAILURES = "dbt_test__audit"  # where --store-failures writes a failing test's r
 class LayerTranslator(DagsterDbtTranslator):
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
-            return dg.AssetKey(["raw", dbt_resource_props["name"]])
+            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
         return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
