@@ -7,6 +7,7 @@ checks.
 """
 
 import json
+import tempfile
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -69,16 +70,20 @@ def seed_problems(dbt: DbtCliResource, warehouse: Warehouse) -> list[str]:
     the test and the failing rows (or dbt's error). The candidate schemas are dropped afterwards."""
     variables = {"warehouse_path": warehouse.absolute_path, "seed_schema": CANDIDATE}
     args = ["build", "--select", "resource_type:seed", "--indirect-selection", "cautious", "--store-failures"]
-    invocation = dbt.cli(
-        [*args, "--vars", json.dumps(variables)],
-        manifest=DBT_PROJECT.manifest_path,
-        raise_on_error=False,
-        target_path=Path(dbt.project_dir) / "target" / "seed_check",  # the real manifest keeps the real schemas
-    )
-    invocation.wait()
-    nodes = invocation.get_artifact("manifest.json")["nodes"]
+    # A target path of its own: the real manifest keeps the real schemas, and runs on other warehouses
+    # from this checkout (the tests run several at once) do not read each other's results.
+    with tempfile.TemporaryDirectory(prefix="seed_check-", dir=Path(dbt.project_dir) / "target") as target:
+        invocation = dbt.cli(
+            [*args, "--vars", json.dumps(variables)],
+            manifest=DBT_PROJECT.manifest_path,
+            raise_on_error=False,
+            target_path=Path(target),
+        )
+        invocation.wait()
+        nodes = invocation.get_artifact("manifest.json")["nodes"]
+        results = invocation.get_artifact("run_results.json")["results"]
     problems = []
-    for result in invocation.get_artifact("run_results.json")["results"]:
+    for result in results:
         if result["status"] in ("pass", "success", "skipped"):
             continue
         node = nodes[result["unique_id"]]
