@@ -72,7 +72,7 @@ def seed_problems(dbt: DbtCliResource, warehouse: Warehouse) -> list[str]:
     args = ["build", "--select", "resource_type:seed", "--indirect-selection", "cautious", "--store-failures"]
     # A target path of its own: the real manifest keeps the real schemas, and runs on other warehouses
     # from this checkout (the tests run several at once) do not read each other's results.
-    with tempfile.TemporaryDirectory(prefix="seed_check-", dir=Path(dbt.project_dir) / "target") as target:
+    with tempfile.TemporaryDirectory(prefix="perfpipe-seed-check-") as target:
         invocation = dbt.cli(
             [*args, "--vars", json.dumps(variables)],
             manifest=DBT_PROJECT.manifest_path,
