@@ -1,8 +1,8 @@
 """The integration tier imports the Dagster definitions, which load the dbt assets from the
 manifest: prepare it before any test module of this folder is imported.
 
-Also here: the sandbox as a company's systems would be (``vendor``) and the one live ``make run``
-against it that several modules check (``live_run``), so the suite pays for it once."""
+Also here: the sandbox as a company's systems would be (``vendor``) and the live ``make run``s against
+it (``live_runs``), made once for the modules that check them (test_run.py, test_secrets.py)."""
 
 import os
 import shutil
@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ SANDBOX_AS_OF, RUN_AS_OF = "2026-11-01", "2026-11-20"  # the run's today: twelve
 SOURCE_VARIABLES = {var for module in SOURCES.values() for var in module.Settings.ENV.values()}
 # A distinctive token per source, for the live run: tests/integration/test_secrets.py looks for them.
 TOKENS = {variable: f"tok{uuid.uuid4().hex}" for variable in TOKEN_VARIABLES}
+LEFT_OUT = ("salesforce", "pagerduty")  # the sources the other live run leaves out
 
 
 def pytest_configure(config):
@@ -88,21 +90,38 @@ def run(folder: Path, **variables: str) -> subprocess.CompletedProcess:
 class LiveRun:
     folder: Path  # its warehouse, copies, pages, dlt files and Dagster home
     result: subprocess.CompletedProcess
-    dbt_files: Path  # a copy of the files dbt wrote for it under dbt_project/target and dbt_project/logs
+    dbt_files: Path  # a copy of what dbt wrote under dbt_project/target and dbt_project/logs meanwhile
 
 
 @pytest.fixture(scope="session")
-def live_run(vendor, tmp_path_factory) -> LiveRun:
-    """One ``make run`` in live mode against the vendor sandbox, with the distinctive ``TOKENS``. The files
-    dbt wrote for it are copied at once: later runs of the session write (and rotate) dbt's files too."""
-    folder, dbt_files = tmp_path_factory.mktemp("live"), tmp_path_factory.mktemp("live_dbt_files")
+def live_runs(vendor, tmp_path_factory) -> dict[str, LiveRun]:
+    """The suite's live ``make run``s against the vendor sandbox, side by side (a run spends much of its
+    time waiting on one subprocess or another): ``all`` with every source and the distinctive ``TOKENS``,
+    ``left_out`` with the sources of ``LEFT_OUT`` left out of PERFPIPE_SOURCES (and their settings unset).
+    The files dbt wrote meanwhile are copied at once: later runs of the session write (and rotate) them."""
+    prefixes = tuple(f"{name.upper()}_" for name in LEFT_OUT)
+    settings = {
+        "all": {**vendor, **TOKENS},
+        "left_out": {var: value for var, value in vendor.items() if not var.startswith(prefixes)}
+        | {"PERFPIPE_SOURCES": ",".join(name for name in SOURCES if name not in LEFT_OUT)},
+    }
+    folders = {name: tmp_path_factory.mktemp(f"live_{name}") for name in settings}
+    dbt_files = tmp_path_factory.mktemp("live_dbt_files")
     started = time.time() - 1
-    result = run(folder, PERFPIPE_MODE="live", **{**vendor, **TOKENS})
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    with ThreadPoolExecutor(max_workers=len(settings)) as pool:
+        runs = {name: pool.submit(run, folders[name], PERFPIPE_MODE="live", **settings[name]) for name in settings}
     for name in ("target", "logs"):
         for path in (ROOT / "dbt_project" / name).rglob("*"):
             if path.is_file() and path.stat().st_mtime >= started:
                 copy = dbt_files / path.relative_to(ROOT / "dbt_project")
                 copy.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(path, copy)
-    return LiveRun(folder, result, dbt_files)
+    return {name: LiveRun(folders[name], future.result(), dbt_files) for name, future in runs.items()}
+
+
+@pytest.fixture(scope="session")
+def live_run(live_runs) -> LiveRun:
+    """The live run of every source, with the distinctive ``TOKENS``."""
+    live = live_runs["all"]
+    assert live.result.returncode == 0, live.result.stdout[-3000:] + live.result.stderr[-3000:]
+    return live
