@@ -71,6 +71,9 @@ def scale_raw(source: Path, target: Path, copies: int) -> dict[str, int]:
     con = duckdb.connect(str(target))
     con.execute(f"attach '{source}' as src (read_only)")
     con.execute("create schema raw")
+    # The load ledger as it is: the months employees are measured over come from it.
+    con.execute("create schema meta")
+    con.execute("create table meta.loads as select * from src.meta.loads")
     counts = {}
     tables = [
         t

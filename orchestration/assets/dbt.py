@@ -1,11 +1,13 @@
 """dbt assets: every seed and model of dbt_project, one lineage with the raw assets.
 
-dbt sources ``raw.<table>`` map to the dlt assets ``raw/<table>``; models are keyed and
+dbt sources ``raw.<table>`` map to the dlt assets ``raw/<table>`` (and the load ledger ``meta.loads``,
+which every raw asset writes, to ``meta/loads``); models are keyed and
 grouped by their schema (framework, staging, intermediate, marts); dbt tests become asset
 checks.
 """
 
 import json
+import tempfile
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,7 +29,7 @@ FAILURES = "dbt_test__audit"  # where --store-failures writes a failing test's r
 class LayerTranslator(DagsterDbtTranslator):
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
-            return dg.AssetKey(["raw", dbt_resource_props["name"]])
+            return dg.AssetKey([dbt_resource_props["source_name"], dbt_resource_props["name"]])
         return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
@@ -68,16 +70,20 @@ def seed_problems(dbt: DbtCliResource, warehouse: Warehouse) -> list[str]:
     the test and the failing rows (or dbt's error). The candidate schemas are dropped afterwards."""
     variables = {"warehouse_path": warehouse.absolute_path, "seed_schema": CANDIDATE}
     args = ["build", "--select", "resource_type:seed", "--indirect-selection", "cautious", "--store-failures"]
-    invocation = dbt.cli(
-        [*args, "--vars", json.dumps(variables)],
-        manifest=DBT_PROJECT.manifest_path,
-        raise_on_error=False,
-        target_path=Path(dbt.project_dir) / "target" / "seed_check",  # the real manifest keeps the real schemas
-    )
-    invocation.wait()
-    nodes = invocation.get_artifact("manifest.json")["nodes"]
+    # A target path of its own: the real manifest keeps the real schemas, and runs on other warehouses
+    # from this checkout (the tests run several at once) do not read each other's results.
+    with tempfile.TemporaryDirectory(prefix="perfpipe-seed-check-") as target:
+        invocation = dbt.cli(
+            [*args, "--vars", json.dumps(variables)],
+            manifest=DBT_PROJECT.manifest_path,
+            raise_on_error=False,
+            target_path=Path(target),
+        )
+        invocation.wait()
+        nodes = invocation.get_artifact("manifest.json")["nodes"]
+        results = invocation.get_artifact("run_results.json")["results"]
     problems = []
-    for result in invocation.get_artifact("run_results.json")["results"]:
+    for result in results:
         if result["status"] in ("pass", "success", "skipped"):
             continue
         node = nodes[result["unique_id"]]

@@ -3,7 +3,8 @@ same results as on DuckDB.
 
 A throwaway PostgreSQL cluster (Debian's postgresql; tests/postgres_server.py runs it as ``nobody``
 when we are root, since initdb refuses root) gets the raw layer of the session's DuckDB warehouse,
-the one the sandbox org was ingested into through Dagster (fixture ``built``). Then ``dbt build
+the one the sandbox org was ingested into through Dagster (fixture ``built``), and its ``meta`` schema
+(the load ledger ``meta.loads`` gives the months employees are measured over). Then ``dbt build
 --target postgres`` builds seeds, the snapshot, models, unit tests and data tests there, into a
 separate target path (Dagster reads dbt_project/target/manifest.json), and every table of the
 framework, staging, intermediate, marts and snapshots schemas is compared with the DuckDB build of
@@ -58,7 +59,7 @@ def postgres_build(built, postgres, tmp_path_factory, request):
     warehouse, dbt_result = built
     assert dbt_result.success
     started = time.perf_counter()
-    copied = load_raw(warehouse.absolute_path, postgres)
+    copied = sum(sum(load_raw(warehouse.absolute_path, postgres, schema).values()) for schema in ("raw", "meta"))
     loaded = time.perf_counter() - started
     directory = tmp_path_factory.mktemp("dbt_postgres")
     project = str(DBT_PROJECT.project_dir)
@@ -70,7 +71,7 @@ def postgres_build(built, postgres, tmp_path_factory, request):
     built_in = time.perf_counter() - started
     with request.config.pluginmanager.get_plugin("capturemanager").global_and_fixture_disabled():
         print(
-            f"\nPostgreSQL: raw layer loaded in {loaded:.1f} s ({sum(copied.values())} rows), "
+            f"\nPostgreSQL: raw and meta schemas loaded in {loaded:.1f} s ({copied} rows), "
             f"dbt build --target postgres in {built_in:.1f} s"
         )
     assert completed.returncode == 0, completed.stdout[-5000:]

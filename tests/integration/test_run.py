@@ -2,61 +2,16 @@
 live mode never falls back to the sandbox, a sandbox reached only through the live variables a company
 sets runs end to end, the warehouse keeps sandbox and live apart, and sources left out stay missing."""
 
-import os
-import subprocess
-import sys
+import shutil
 import time
 from datetime import date
-from pathlib import Path
 
 import duckdb
-import pytest
-import requests
 
 from orchestration.partitions import months_to_load
 from orchestration.resources import Warehouse
-from sandbox.environment import live_environment
 from sources import ACTIVITY_SOURCES, SOURCES
-from tests.conftest import free_port
-
-ROOT = Path(__file__).resolve().parents[2]
-EMPLOYEES = 60
-SANDBOX_AS_OF, RUN_AS_OF = "2026-11-01", "2026-11-20"  # the run's today: twelve whole months back from November
-SOURCE_VARIABLES = {var for module in SOURCES.values() for var in module.Settings.ENV.values()}
-
-
-@pytest.fixture(scope="module")
-def vendor(tmp_path_factory):
-    """The sandbox as a company's systems would be: another process, reached only by URL."""
-    folder = tmp_path_factory.mktemp("vendor")
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox", "serve", "--port", str(port), "--employees", str(EMPLOYEES),
-         "--as-of", SANDBOX_AS_OF, "--reviews-dir", str(folder / "reviews")],
-        cwd=ROOT, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            info = requests.get(f"{url}/_sandbox/info", timeout=1).json()
-            break
-        except requests.ConnectionError:
-            assert process.poll() is None and time.monotonic() < deadline, "the sandbox did not start"
-            time.sleep(0.3)
-    yield live_environment(info)
-    process.terminate()
-    process.wait(timeout=30)
-
-
-def run(folder: Path, **variables: str) -> subprocess.CompletedProcess:
-    """One ``make run`` with only these variables set (beyond the machine's own), in its own warehouse."""
-    folder.mkdir(parents=True, exist_ok=True)
-    environ = {k: v for k, v in os.environ.items() if k not in SOURCE_VARIABLES and not k.startswith("PERFPIPE_")}
-    environ |= {"WAREHOUSE_PATH": str(folder / "warehouse.duckdb"), "DAGSTER_HOME": str(folder),
-                "DASHBOARDS_DIR": str(folder / "dashboards"), "AS_OF": RUN_AS_OF, **variables}  # fmt: skip
-    return subprocess.run([sys.executable, "-m", "orchestration.run"], cwd=ROOT, env=environ, capture_output=True,
-                          text=True, timeout=900)  # fmt: skip
+from tests.integration.conftest import run
 
 
 def test_live_without_settings_stops_at_once_naming_every_missing_variable(tmp_path):
@@ -70,13 +25,12 @@ def test_live_without_settings_stops_at_once_naming_every_missing_variable(tmp_p
     assert not (tmp_path / "warehouse.duckdb").exists()
 
 
-def test_live_against_the_sandbox_url_runs_end_to_end_and_never_mixes_modes(vendor, tmp_path):
-    result = run(tmp_path, PERFPIPE_MODE="live", **vendor)
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+def test_live_against_the_sandbox_url_runs_end_to_end_and_never_mixes_modes(live_run, tmp_path):
+    result = live_run.result  # exited 0 (the fixture checks)
     assert "jira: live (JIRA_BASE_URL, JIRA_EMAIL, JIRA_API_TOKEN set)" in result.stdout
     assert "activity 2025-11 .. 2026-10" in result.stdout
     assert "calibration 2026-Q3:" in result.stdout and "dashboards:" in result.stdout
-    warehouse = Warehouse(path=str(tmp_path / "warehouse.duckdb"))
+    warehouse = Warehouse(path=str(live_run.folder / "warehouse.duckdb"))
     assert warehouse.recorded_mode() == "live"
     assert set(warehouse.loads()["source"]) == set(SOURCES)
     # The load checks ran after the loads and judged the whole months of a normal year: nothing flagged.
@@ -88,6 +42,9 @@ def test_live_against_the_sandbox_url_runs_end_to_end_and_never_mixes_modes(vend
     assert months_to_load(warehouse.loads(), activity, date(2026, 11, 21)) == (
         "2026-11-01", "2026-11-01")  # fmt: skip
 
+    # A sandbox run on (a copy of) that warehouse: the live run's folder stays as the run left it.
+    shutil.copyfile(live_run.folder / "warehouse.duckdb", tmp_path / "warehouse.duckdb")
+    warehouse = Warehouse(path=str(tmp_path / "warehouse.duckdb"))
     size = (tmp_path / "warehouse.duckdb").stat().st_size
     refused = run(tmp_path, PERFPIPE_MODE="sandbox", SANDBOX_EMPLOYEES="20", SANDBOX_DIR=str(tmp_path / "sb"))
     assert refused.returncode == 2
@@ -96,13 +53,11 @@ def test_live_against_the_sandbox_url_runs_end_to_end_and_never_mixes_modes(vend
     assert (tmp_path / "warehouse.duckdb").stat().st_size == size and warehouse.recorded_mode() == "live"
 
 
-def test_sources_left_out_stay_missing_and_nothing_downstream_breaks(vendor, tmp_path):
-    in_use = [name for name in SOURCES if name not in ("salesforce", "pagerduty")]
-    settings = {var: value for var, value in vendor.items() if not var.startswith(("SALESFORCE_", "PAGERDUTY_"))}
-    result = run(tmp_path, PERFPIPE_MODE="live", PERFPIPE_SOURCES=",".join(in_use), **settings)
+def test_sources_left_out_stay_missing_and_nothing_downstream_breaks(live_runs):
+    folder, result = live_runs["left_out"].folder, live_runs["left_out"].result  # salesforce and pagerduty
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "not in use (PERFPIPE_SOURCES): salesforce, pagerduty" in result.stdout
-    with duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(folder / "warehouse.duckdb"), read_only=True) as con:
         raw = {t for (t,) in con.execute("select table_name from information_schema.tables where table_schema = 'raw'")
                .fetchall()}  # fmt: skip
         assert not {t for t in raw if t.startswith(("salesforce", "pagerduty"))}

@@ -1,6 +1,7 @@
 """Secrets never leak, and what the pipeline writes is owner-only.
 
-``make run`` in live mode against the sandbox, with a distinctive token per source: no token (nor
+``make run`` in live mode against the sandbox, with a distinctive token per source (the session's
+live run, fixture ``live_run`` in conftest.py, which test_run.py checks too): no token (nor
 the Authorization header made from it) appears in the run's stdout and stderr, anywhere under its
 Dagster home (event log, compute logs), its data folder (warehouse, copies, dlt's working files,
 pages), any text column of the warehouse or its copies, or the files dbt wrote for the run under
@@ -10,9 +11,7 @@ exception, its chain and traceback, and the Dagster event log of the failed load
 import base64
 import os
 import stat
-import time
 import traceback
-import uuid
 from pathlib import Path
 
 import dagster as dg
@@ -22,13 +21,12 @@ from dagster_dlt import DagsterDltResource
 
 from orchestration.assets.raw import activity_assets
 from orchestration.resources import SourceSystems, Warehouse
-from sandbox.environment import TOKEN_VARIABLES, live_environment
+from sandbox.environment import live_environment
 from sources.http import SourceError
 from tests.conftest import SEPTEMBER, TEST_POLICY
+from tests.integration.conftest import TOKENS
 from tests.integration.test_connectors import API_SOURCES
-from tests.integration.test_run import ROOT, run, vendor  # noqa: F401  (the sandbox in its own process)
 
-TOKENS = {variable: f"tok{uuid.uuid4().hex}" for variable in TOKEN_VARIABLES}
 SCANNED: dict[str, int] = {}  # what was scanned, by kind, for the report
 
 
@@ -68,27 +66,13 @@ def leaks_in_text_columns(database: Path, secrets: list[str]) -> list[str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def live_run(vendor, tmp_path_factory):  # noqa: F811
-    folder = tmp_path_factory.mktemp("live")
-    started = time.time() - 1
-    result = run(folder, PERFPIPE_MODE="live", **{**vendor, **TOKENS})
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    return folder, result, started, forms(vendor)
-
-
-def test_no_token_reaches_the_logs_the_warehouse_dbt_files_or_the_pages(live_run):
-    folder, result, started, secrets = live_run
+def test_no_token_reaches_the_logs_the_warehouse_dbt_files_or_the_pages(live_run, vendor):
+    folder, result, secrets = live_run.folder, live_run.result, forms(vendor)
     found = [f"stdout/stderr: {s[:8]}…" for s in secrets if s in result.stdout + result.stderr]
     everything = [p for p in folder.rglob("*") if p.is_file()]
     assert any(p.suffix == ".html" for p in everything) and any("storage" in p.parts for p in everything)
     found += leaks_in_files(everything, secrets)
-    dbt_files = [
-        p
-        for folder_name in ("target", "logs")
-        for p in (ROOT / "dbt_project" / folder_name).rglob("*")
-        if p.is_file() and p.stat().st_mtime >= started
-    ]
+    dbt_files = [p for p in live_run.dbt_files.rglob("*") if p.is_file()]
     assert dbt_files, "the run wrote no dbt files where expected"
     found += leaks_in_files(dbt_files, secrets)
     for database in ("warehouse.duckdb", "warehouse_hr.duckdb", "warehouse_analyst.duckdb"):
@@ -98,7 +82,7 @@ def test_no_token_reaches_the_logs_the_warehouse_dbt_files_or_the_pages(live_run
 
 
 def test_what_the_run_writes_is_owner_only_but_the_analyst_copy(live_run):
-    folder = live_run[0]
+    folder = live_run.folder
     data = [p for p in folder.rglob("*") if p.name != "dagster.yaml"]
     loose = [
         f"{p.relative_to(folder)} {stat.S_IMODE(p.stat().st_mode):o}"

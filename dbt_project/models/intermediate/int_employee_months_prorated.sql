@@ -1,18 +1,20 @@
 -- One row per employee and month they were employed in, over the months the activity
 -- sources were loaded for, with the share of the month they were employed (new hires and leavers).
--- The months come from the load windows, not from record dates: an issue created years before
--- the first loaded month must not make those years look like months without activity.
+-- The months come from the load ledger (meta.loads), from the first window loaded of any source a
+-- metric reads to the last: not from record dates (an issue created years before the first loaded
+-- month must not make those years look like months without activity), nor from the rows' load
+-- windows (a month loaded without rows, such as one just begun, would then count or not depending
+-- on whether it was loaded in a window of its own or together with earlier months).
 with recursive loaded as (
-    {% for table in ['jira_issues', 'github_pull_requests', 'salesforce_opportunities', 'zendesk_tickets', 'pagerduty_incidents'] %}
-    select min(_window_start) as first_start, max(_window_end) as last_end from {{ raw_or_empty(table) }}
-    {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    select min(window_start) as first_start, max(window_end) as last_end
+    from {{ source_or_empty('meta', 'loads') }}
+    where source in (select source from {{ ref('metric_definitions') }})
 ),
 
 bounds as (
     select
-        cast(date_trunc('month', min(first_start)) as date) as first_month,
-        cast(date_trunc('month', {{ dbt.dateadd('second', -1, 'max(last_end)') }}) as date) as last_month
+        cast(date_trunc('month', first_start) as date) as first_month,
+        cast(date_trunc('month', {{ dbt.dateadd('second', -1, 'last_end') }}) as date) as last_month
     from loaded
 ),
 
