@@ -14,6 +14,7 @@ from .checks import activity_checks, analytics_checks, snapshot_checks
 from .dbt_child import dbt_executable
 from .dbt_project import DBT_PROJECT
 from .permissions import owner_only
+from .recovery import close_dead_make_runs
 from .resources import SourceSystems, Warehouse
 from .schedules import ingest_job, nightly, refresh_after_ingest, refresh_after_partial_ingest, refresh_job
 
@@ -32,7 +33,7 @@ defs = dg.Definitions(
     asset_checks=[*activity_checks, *snapshot_checks, *analytics_checks],
     jobs=[ingest_job, refresh_job],
     schedules=[nightly],
-    sensors=[refresh_after_ingest, refresh_after_partial_ingest, alert_on_failure],
+    sensors=[refresh_after_ingest, refresh_after_partial_ingest, alert_on_failure, close_dead_make_runs],
     resources=RESOURCES,
     # DuckDB has one writer: steps of a run go one after another in the run's process.
     executor=dg.in_process_executor,

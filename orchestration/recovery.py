@@ -16,6 +16,9 @@ Two ``make run`` started together would both find nothing in progress, so each h
 instance's run lock (``sole_make_run``) from before that check to its end; the kernel releases
 it when the process dies, so a crash leaves no stale lock behind.
 
+Under the daemon, the ``close_dead_make_runs`` sensor does the same for a ``make run`` killed
+while ``make dev`` runs, so the nightly runs never wait on its slot.
+
 The dbt process a run starts dies with it (``orchestration/dbt_child.py``), so nothing of a dead
 run is left writing. Manual recovery: ``docs/recovery.md``.
 """
@@ -99,10 +102,9 @@ def _describe(run: dg.DagsterRun) -> str:
     return f"run {run.run_id} ({run.job_name}, {run.status.value}, {where})"
 
 
-def recover(instance: dg.DagsterInstance) -> list[str]:
-    """Fail the dead runs, free the slots no live run holds; what was done, one line each.
-
-    Raises ``RunInProgress`` naming the runs that may be alive."""
+def close_dead_runs(instance: dg.DagsterInstance, by: str) -> tuple[list[str], list[dg.DagsterRun]]:
+    """Fail the dead runs and free the slots no live run holds, saying ``by`` whom: what was done,
+    one line each, and the runs in progress that may be alive."""
     done, alive = [], []
     for record in instance.get_run_records(dg.RunsFilter(statuses=UNFINISHED)):
         run = record.dagster_run
@@ -113,7 +115,7 @@ def recover(instance: dg.DagsterInstance) -> list[str]:
             continue
         message = (
             f"The process of this run (pid {run.tags[PID]} on {run.tags[HOST]}) is gone: it was killed or crashed. "
-            f"Marked failed by the start-up check of make run (pid {os.getpid()})."
+            f"Marked failed by {by}."
         )
         instance.report_run_failed(
             run, message, JobFailureData(error=None, failure_reason=RunFailureReason.UNEXPECTED_TERMINATION)
@@ -126,6 +128,14 @@ def recover(instance: dg.DagsterInstance) -> list[str]:
             if record.dagster_run.is_finished:
                 storage.free_concurrency_slots_for_run(record.dagster_run.run_id)
                 done.append(f"freed the pool slots of {_describe(record.dagster_run)}")
+    return done, alive
+
+
+def recover(instance: dg.DagsterInstance) -> list[str]:
+    """The start-up check: fail the dead runs, free the slots no live run holds; what was done.
+
+    Raises ``RunInProgress`` naming the runs that may be alive."""
+    done, alive = close_dead_runs(instance, f"the start-up check of make run (pid {os.getpid()})")
     if alive:
         raise RunInProgress(
             "another run is in progress on this Dagster instance: "
@@ -133,3 +143,17 @@ def recover(instance: dg.DagsterInstance) -> list[str]:
             + ". Wait for it to finish, or if it is dead, see docs/recovery.md."
         )
     return done
+
+
+@dg.sensor(
+    name="close_dead_make_runs",
+    minimum_interval_seconds=60,
+    default_status=dg.DefaultSensorStatus.RUNNING,
+    description="Under the daemon, mark failed every run of make run on this host whose process is gone "
+    "(killed or crashed) and free its pool slots, so the nightly runs never wait on it.",
+)
+def close_dead_make_runs(context: dg.SensorEvaluationContext):
+    done, _ = close_dead_runs(context.instance, "the close_dead_make_runs sensor")
+    for line in done:
+        context.log.info(line)
+    return dg.SkipReason("; ".join(done) or "no run of make run left by a crash")

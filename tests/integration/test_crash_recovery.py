@@ -253,6 +253,30 @@ def test_the_start_up_check_fails_a_dead_run_and_frees_its_slot(instance):
     assert recovery.recover(instance) == []
 
 
+def test_under_the_daemon_a_sensor_fails_a_dead_make_run_and_leaves_a_live_one(instance):
+    """A make run killed while make dev runs: the close_dead_make_runs sensor fails it and frees its slot,
+    so the nightly runs never wait on it; a live run beside it is untouched."""
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    run = holding_the_slot(instance, recovery.process_tags() | {recovery.PID: str(dead.pid)})
+    with subprocess.Popen(["sleep", "60"]) as live:
+        alive = instance.add_run(
+            dg.DagsterRun(
+                job_name="ingest",
+                status=dg.DagsterRunStatus.STARTED,
+                tags=recovery.process_tags()
+                | {recovery.PID: str(live.pid), recovery.PROCESS: recovery._identity(live.pid)},
+            )
+        )
+        skipped = recovery.close_dead_make_runs(dg.build_sensor_context(instance=instance))
+        live.kill()
+    assert f"run {run.run_id}" in skipped.skip_message and "marked failed" in skipped.skip_message
+    assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.FAILURE
+    assert "Marked failed by the close_dead_make_runs sensor" in instance.all_logs(run.run_id)[-1].message
+    assert instance.get_run_by_id(alive.run_id).status == dg.DagsterRunStatus.STARTED
+    assert not instance.event_log_storage.get_concurrency_info("warehouse").claimed_slots
+
+
 @pytest.mark.parametrize("where", ["alive here", "pid reused", "another host", "launched by the daemon"])
 def test_the_start_up_check_never_fails_a_run_that_may_be_alive_and_refuses_to_wait_on_it(instance, where):
     with subprocess.Popen(["sleep", "60"]) as live:
